@@ -1,0 +1,61 @@
+#pragma once
+// Named leaves. The name, kind (input or param), shape and dtype are all in the type, so two
+// uses of `x` are the same node, and `x = 2.0` makes a binding for one evaluation.
+#include <concepts>
+#include <type_traits>
+
+#include "binding.hpp"
+#include "dtype.hpp"
+#include "fixed_string.hpp"
+#include "kinds.hpp"
+#include "shape.hpp"
+
+namespace tapeless {
+
+template <fixed_string Name, node_kind Kind, shape_type Shape, dtype T>
+struct leaf {
+  static_assert(Kind == node_kind::input || Kind == node_kind::param,
+                "tapeless::leaf: a leaf is either an input or a param");
+  static_assert(Name.size() > 0, "tapeless::leaf: a leaf needs a non-empty name");
+
+  using value_type = T;
+  using shape_type = Shape;
+  static constexpr node_kind kind = Kind;
+  static constexpr auto name = Name;
+  static constexpr bool positional = false;
+  static constexpr bool requires_grad = Kind == node_kind::param;
+
+  /// `x = value` binds data to this leaf for one evaluation.
+  template <class V>
+  constexpr auto operator=(V&& v) const {
+    if constexpr (Shape::rank == 0) {
+      static_assert(std::is_convertible_v<V, T>,
+                    "tapeless::bind: a scalar leaf takes a number convertible to its dtype; "
+                    "the value bound to it is not one");
+      if constexpr (std::is_convertible_v<V, T>) return binding<leaf, T>{static_cast<T>(v)};
+      else return binding<leaf, T>{};
+    } else {
+      static_assert(Shape::rank == 0, "tapeless::bind: tensor leaves are not supported yet");
+      return binding<leaf, T>{};
+    }
+  }
+};
+
+template <class T>
+inline constexpr bool is_leaf_v = false;
+template <fixed_string N, node_kind K, class S, class T>
+inline constexpr bool is_leaf_v<leaf<N, K, S, T>> = true;
+
+/// A named input: data, no gradient (PyTorch: requires_grad=False).
+template <fixed_string Name, shape_type Shape = shape<>, dtype T = double>
+inline constexpr leaf<Name, node_kind::input, Shape, T> input{};
+
+/// A named parameter: gradients can be taken with respect to it (PyTorch: requires_grad=True).
+template <fixed_string Name, shape_type Shape = shape<>, dtype T = double>
+inline constexpr leaf<Name, node_kind::param, Shape, T> param{};
+
+/// A scalar parameter: `tl::scalar<"s">` is `tl::param<"s", tl::shape<>, double>`.
+template <fixed_string Name, dtype T = double>
+inline constexpr leaf<Name, node_kind::param, shape<>, T> scalar{};
+
+}  // namespace tapeless

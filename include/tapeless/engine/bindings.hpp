@@ -1,0 +1,56 @@
+#pragma once
+// A set of bindings for one evaluation: `tl::bind(x = 1.0, w = 2.0)`. Looked up by leaf type.
+#include <cstddef>
+#include <tuple>
+#include <type_traits>
+
+#include "../core/binding.hpp"
+
+namespace tapeless {
+
+template <class... B>
+struct bindings {
+  std::tuple<B...> items;
+
+  static constexpr std::size_t size = sizeof...(B);
+
+  /// Position of the binding of Leaf, or size if there is none.
+  template <class Leaf>
+  static constexpr std::size_t index_of = [] {
+    constexpr bool match[] = {std::is_same_v<typename B::leaf_type, Leaf>..., false};
+    std::size_t i = 0;
+    while (i < sizeof...(B) && !match[i]) ++i;
+    return i;
+  }();
+
+  template <class Leaf>
+  static constexpr bool binds = index_of<Leaf> < size;
+
+  template <class Leaf>
+  [[nodiscard]] constexpr const auto& get() const {
+    return std::get<index_of<Leaf>>(items).value;
+  }
+};
+
+template <class T>
+inline constexpr bool is_bindings_v = false;
+template <class... B>
+inline constexpr bool is_bindings_v<bindings<B...>> = true;
+
+/// Bundles `leaf = value` pairs for one evaluation.
+template <class... B>
+[[nodiscard]] constexpr bindings<B...> bind(const B&... b) {
+  static_assert((is_binding_v<B> && ...),
+                "tapeless::bind: every argument must be a binding written `leaf = value`");
+  return {{b...}};
+}
+
+namespace detail {
+template <class... B>
+constexpr auto as_bindings(const B&... b) {
+  if constexpr (sizeof...(B) == 1 && (is_bindings_v<B> && ...)) return (b, ...);
+  else return bind(b...);
+}
+}  // namespace detail
+
+}  // namespace tapeless

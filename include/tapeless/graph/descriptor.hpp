@@ -1,0 +1,87 @@
+#pragma once
+// One constexpr descriptor per node type. The descriptor's address is the node's identity; the
+// graph algorithms read descriptors, never the (long) expression types themselves.
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+
+#include "../core/dtype.hpp"
+#include "../core/expression.hpp"
+#include "../core/kinds.hpp"
+
+namespace tapeless::graph {
+
+struct node_descriptor {
+  node_kind kind;
+  std::string_view name;  ///< the leaf's name, or the op's name
+  std::string_view dtype;
+  bool positional;        ///< holds run-time data: identity is its position, never merged
+  std::size_t arity;
+  const node_descriptor* const* operands;
+  std::uint64_t hash;     ///< structural hash, to find equal descriptors fast
+};
+
+namespace detail {
+
+constexpr std::uint64_t mix(std::uint64_t h, std::uint64_t v) {
+  h ^= v + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2);
+  return h * 0x100000001b3ull;
+}
+
+constexpr std::uint64_t hash_text(std::string_view s) {
+  std::uint64_t h = 0xcbf29ce484222325ull;
+  for (char c : s) h = (h ^ static_cast<unsigned char>(c)) * 0x100000001b3ull;
+  return h;
+}
+
+template <class E>
+constexpr std::string_view name_of() {
+  if constexpr (is_leaf_v<E>) return E::name.view();
+  else if constexpr (is_node_v<E>) return E::op::name;
+  else if constexpr (is_literal_v<E>) return "literal";
+  else return "constant";
+}
+
+template <class E, class Indices>
+struct operand_list;
+
+}  // namespace detail
+
+template <class E>
+struct descriptor_of {
+  static const node_descriptor value;
+};
+
+/// The descriptor of expression type E; its address identifies the node.
+template <class E>
+inline constexpr const node_descriptor* descriptor_v = &descriptor_of<std::remove_cvref_t<E>>::value;
+
+namespace detail {
+
+template <class E, std::size_t... K>
+struct operand_list<E, std::index_sequence<K...>> {
+  static constexpr const node_descriptor* value[] = {descriptor_v<typename E::template operand_type<K>>...};
+};
+
+template <class E>
+constexpr node_descriptor make_descriptor() {
+  std::uint64_t h = mix(hash_text(name_of<E>()), static_cast<std::uint64_t>(E::kind));
+  h = mix(h, hash_text(dtype_name<typename E::value_type>));
+  if constexpr (is_node_v<E>) {
+    const auto& operands = operand_list<E, std::make_index_sequence<E::arity>>::value;
+    for (const node_descriptor* o : operands) h = mix(h, o->hash);
+    return {E::kind, name_of<E>(), dtype_name<typename E::value_type>, E::positional, E::arity, operands, h};
+  } else {
+    if constexpr (is_literal_v<E>) h = mix(h, static_cast<std::uint64_t>(E::value * 1e6));
+    return {E::kind, name_of<E>(), dtype_name<typename E::value_type>, E::positional, 0, nullptr, h};
+  }
+}
+
+}  // namespace detail
+
+template <class E>
+constexpr node_descriptor descriptor_of<E>::value = detail::make_descriptor<E>();
+
+}  // namespace tapeless::graph

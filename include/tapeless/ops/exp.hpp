@@ -1,0 +1,24 @@
+#pragma once
+// exp — Math: y = e^a, dy/da = y. Shapes: same. Example: `tl::exp(-x)`.
+#include <cmath>
+#include <cstddef>
+#include <string_view>
+
+#include "elementwise.hpp"
+
+namespace tapeless {
+namespace ops {
+struct exp : elementwise {
+  static constexpr std::string_view name = "exp";
+  static constexpr auto forward(const auto& a) {
+    using std::exp;
+    return exp(a);
+  }
+  template <std::size_t K>
+  static constexpr auto vjp(const auto& g, const auto& y, const auto&) { return g * y; }
+  static constexpr auto jvp(const auto& y, const auto&, const auto& da) { return y * da; }
+};
+}  // namespace ops
+
+inline constexpr ops::unary_function<ops::exp> exp{};
+}  // namespace tapeless

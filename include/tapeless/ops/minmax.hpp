@@ -1,0 +1,51 @@
+#pragma once
+// min, max — Math: elementwise minimum/maximum of two operands. The gradient goes to the
+// selected operand; at a tie each operand receives half (as torch.minimum / torch.maximum).
+// Shapes: broadcast. Example: `tl::max(x, 0.5)`, `tl::min(a, b)`.
+#include <cstddef>
+#include <string_view>
+
+#include "../detail/math.hpp"
+#include "elementwise.hpp"
+
+namespace tapeless {
+namespace ops {
+
+// Share of the gradient that operand `mine` receives against `other`.
+constexpr auto selection_weight(const auto& mine, const auto& other, bool wins) {
+  using detail::math::select;
+  using detail::math::filled_like;
+  return select(mine == other, filled_like(mine, 0.5), select(wins, filled_like(mine, 1), filled_like(mine, 0)));
+}
+
+struct max : elementwise_binary {
+  static constexpr std::string_view name = "max";
+  static constexpr auto forward(const auto& a, const auto& b) { return detail::math::select(a > b, a, b); }
+  template <std::size_t K>
+  static constexpr auto vjp(const auto& g, const auto&, const auto& a, const auto& b) {
+    if constexpr (K == 0) return g * selection_weight(a, b, a > b);
+    else return g * selection_weight(b, a, b > a);
+  }
+  static constexpr auto jvp(const auto&, const auto& a, const auto& b, const auto& da, const auto& db) {
+    return selection_weight(a, b, a > b) * da + selection_weight(b, a, b > a) * db;
+  }
+};
+
+struct min : elementwise_binary {
+  static constexpr std::string_view name = "min";
+  static constexpr auto forward(const auto& a, const auto& b) { return detail::math::select(a < b, a, b); }
+  template <std::size_t K>
+  static constexpr auto vjp(const auto& g, const auto&, const auto& a, const auto& b) {
+    if constexpr (K == 0) return g * selection_weight(a, b, a < b);
+    else return g * selection_weight(b, a, b < a);
+  }
+  static constexpr auto jvp(const auto&, const auto& a, const auto& b, const auto& da, const auto& db) {
+    return selection_weight(a, b, a < b) * da + selection_weight(b, a, b < a) * db;
+  }
+};
+
+}  // namespace ops
+
+inline constexpr ops::binary_function<ops::max> max{};
+inline constexpr ops::binary_function<ops::min> min{};
+}  // namespace tapeless

@@ -1,0 +1,40 @@
+#pragma once
+// pow — Math: y = a^b. dy/da = b a^(b-1) (0 when b = 0), dy/db = y ln a (0 when a = 0 and
+// b >= 0), matching PyTorch. Shapes: broadcast.
+// Example: `tl::pow(x, 3)` (integer exponent), `tl::pow(x, 2.5)`, `tl::pow(x, y)`.
+#include <cmath>
+#include <cstddef>
+#include <string_view>
+
+#include "../detail/math.hpp"
+#include "elementwise.hpp"
+
+namespace tapeless {
+namespace ops {
+struct pow : elementwise_binary {
+  static constexpr std::string_view name = "pow";
+  static constexpr auto forward(const auto& a, const auto& b) {
+    using std::pow;
+    return pow(a, b);
+  }
+  static constexpr auto partial_base(const auto& a, const auto& b) {
+    using std::pow;
+    return detail::math::select(b == 0, detail::math::filled_like(a, 0), b * pow(a, b - 1));
+  }
+  static constexpr auto partial_exponent(const auto& y, const auto& a, const auto& b) {
+    using std::log;
+    return detail::math::select(a == 0 && b >= 0, detail::math::filled_like(y, 0), y * log(a));
+  }
+  template <std::size_t K>
+  static constexpr auto vjp(const auto& g, const auto& y, const auto& a, const auto& b) {
+    if constexpr (K == 0) return g * partial_base(a, b);
+    else return g * partial_exponent(y, a, b);
+  }
+  static constexpr auto jvp(const auto& y, const auto& a, const auto& b, const auto& da, const auto& db) {
+    return partial_base(a, b) * da + partial_exponent(y, a, b) * db;
+  }
+};
+}  // namespace ops
+
+inline constexpr ops::binary_function<ops::pow> pow{};
+}  // namespace tapeless

@@ -1,0 +1,30 @@
+#pragma once
+// sin — Math: y = sin a, dy/da = cos a. Shapes: same.
+#include <cmath>
+#include <cstddef>
+#include <string_view>
+
+#include "elementwise.hpp"
+
+namespace tapeless {
+namespace ops {
+struct sin : elementwise {
+  static constexpr std::string_view name = "sin";
+  static constexpr auto forward(const auto& a) {
+    using std::sin;
+    return sin(a);
+  }
+  template <std::size_t K>
+  static constexpr auto vjp(const auto& g, const auto&, const auto& a) {
+    using std::cos;
+    return g * cos(a);
+  }
+  static constexpr auto jvp(const auto&, const auto& a, const auto& da) {
+    using std::cos;
+    return cos(a) * da;
+  }
+};
+}  // namespace ops
+
+inline constexpr ops::unary_function<ops::sin> sin{};
+}  // namespace tapeless

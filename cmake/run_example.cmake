@@ -1,0 +1,18 @@
+# Runs an example and checks that it exits with 0 and prints every expected line, in order.
+# Usage: cmake -DEXE=<path> -DEXPECT=<line regex;...> -P run_example.cmake
+execute_process(COMMAND ${EXE} OUTPUT_VARIABLE out ERROR_VARIABLE err RESULT_VARIABLE rc)
+message("${out}")
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "example exited with ${rc}\n${err}")
+endif()
+set(rest "${out}")
+foreach(line IN LISTS EXPECT)
+  string(REGEX MATCH "(^|\n)${line}(\r?\n|$)" found "${rest}")
+  if(NOT found)
+    message(FATAL_ERROR "expected a line matching '${line}' (in order) in the output")
+  endif()
+  string(FIND "${rest}" "${found}" at)
+  string(LENGTH "${found}" len)
+  math(EXPR next "${at} + ${len} - 1")
+  string(SUBSTRING "${rest}" ${next} -1 rest)
+endforeach()

@@ -21,7 +21,7 @@ concept operand = expression<E> || arithmetic<E>;
 namespace detail {
 
 // The dtype a plain number or literal adopts next to an expression of dtype T.
-template <dtype T, class X>
+template <class T, class X>
 constexpr auto lift(const X& x) {
   if constexpr (arithmetic<X>) return constant<T>{static_cast<T>(x)};
   else if constexpr (is_literal_v<X>) return literal<static_cast<double>(X::value), T>{};

@@ -26,9 +26,23 @@ struct elementwise_binary : elementwise {
   using shape_rule = broadcast_t<S0, S1>;
 };
 
+/// The op of a node whose operands `Op` rejected (its static_assert has fired). It keeps Op's
+/// rules and both operands, so every leaf stays in the graph, and it marks the expression so
+/// that the same mistake is not reported again further up.
+template <class Op>
+struct rejected : Op {};
+
 }  // namespace ops
 
 namespace detail {
+
+/// True when E holds a node that was rejected when it was built.
+template <class E>
+inline constexpr bool contains_rejected_v = false;
+template <class Op, class... Operands>
+inline constexpr bool contains_rejected_v<node<Op, Operands...>> = (contains_rejected_v<Operands> || ...);
+template <class Op, class... Operands>
+inline constexpr bool contains_rejected_v<node<ops::rejected<Op>, Operands...>> = true;
 
 template <class A, class B>
 constexpr auto operand_dtype() {
@@ -38,13 +52,14 @@ constexpr auto operand_dtype() {
   else return std::type_identity<typename B::value_type>{};
 }
 
+template <dtype T, class X>
+using lifted_t = std::conditional_t<expression<X> && !is_literal_v<X>, X, decltype(lift<T>(std::declval<const X&>()))>;
+
 template <class Op, class A, class B>
 constexpr auto make_binary(const A& a, const B& b) {
   using T = typename decltype(operand_dtype<A, B>())::type;
-  const auto la = lift<T>(a);
-  const auto lb = lift<T>(b);
-  using LA = std::remove_cvref_t<decltype(la)>;
-  using LB = std::remove_cvref_t<decltype(lb)>;
+  using LA = lifted_t<T, A>;
+  using LB = lifted_t<T, B>;
   constexpr bool same_dtype = std::is_same_v<typename LA::value_type, typename LB::value_type>;
   static_assert(same_dtype,
                 "tapeless: the operands of an elementwise op have different dtypes (float32 vs "
@@ -53,8 +68,11 @@ constexpr auto make_binary(const A& a, const B& b) {
   static_assert(compatible,
                 "tapeless: the operands of an elementwise op have shapes that do not broadcast; "
                 "each trailing extent must match or be 1");
-  if constexpr (same_dtype && compatible) return node<Op, LA, LB>{la, lb};
-  else return la;
+  if constexpr (!same_dtype || !compatible) return LA{};
+  // Pure operands are types only: build the node without touching the operand objects, so
+  // no constructor is instantiated per node type.
+  else if constexpr (!LA::positional && !LB::positional) return node<Op, LA, LB>{};
+  else return node<Op, LA, LB>{lift<T>(a), lift<T>(b)};
 }
 
 }  // namespace detail
@@ -66,7 +84,8 @@ template <class Op>
 struct unary_function {
   template <expression A>
   [[nodiscard]] constexpr auto operator()(const A& a) const {
-    return node<Op, A>{a};
+    if constexpr (A::positional) return node<Op, A>{a};
+    else return node<Op, A>{};
   }
 };
 

@@ -18,6 +18,7 @@ struct negate : elementwise {
 
 template <expression A>
 [[nodiscard]] constexpr auto operator-(const A& a) {
-  return node<ops::negate, A>{a};
+  if constexpr (A::positional) return node<ops::negate, A>{a};
+  else return node<ops::negate, A>{};
 }
 }  // namespace tapeless

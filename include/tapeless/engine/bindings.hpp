@@ -13,6 +13,8 @@ struct bindings {
   std::tuple<B...> items;
 
   static constexpr std::size_t size = sizeof...(B);
+  /// False when tl::bind was given something other than a binding (reported there).
+  static constexpr bool well_formed = (is_binding_v<B> && ...);
 
   /// Position of the binding of Leaf, or size if there is none.
   template <class Leaf>

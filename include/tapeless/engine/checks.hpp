@@ -7,6 +7,7 @@
 
 #include "../graph/analysis.hpp"
 #include "../graph/node_type.hpp"
+#include "../ops/elementwise.hpp"
 #include "bindings.hpp"
 
 namespace tapeless::engine::detail {
@@ -72,20 +73,26 @@ constexpr void report_unbound_leaf() {
 template <class Root>
 constexpr bool check_names() {
   constexpr bool unique = !graph::graph_v<Root>.name_conflict;
-  static_assert(unique,
-                "tapeless: two different leaves of the expression share one name (they differ in "
-                "kind, dtype or shape); give each leaf its own name");
+  // Leaves of one name and two dtypes meet in some op, which has reported them already.
+  if constexpr (!::tapeless::detail::contains_rejected_v<Root>)
+    static_assert(unique,
+                  "tapeless: two different leaves of the expression share one name (they differ in "
+                  "kind, dtype or shape); give each leaf its own name");
   return unique;
 }
 
 template <entry Api, class Root, class Bindings>
 constexpr bool check_bindings() {
-  using missing = unbound_leaf_t<Root, Bindings>;
-  if constexpr (!std::is_void_v<missing>) {
-    report_unbound_leaf<Api, missing>();
-    return false;
+  if constexpr (!Bindings::well_formed) {
+    return false;  // tl::bind has reported the argument that is not a binding
   } else {
-    return true;
+    using missing = unbound_leaf_t<Root, Bindings>;
+    if constexpr (!std::is_void_v<missing>) {
+      report_unbound_leaf<Api, missing>();
+      return false;
+    } else {
+      return true;
+    }
   }
 }
 
@@ -115,6 +122,14 @@ template <class Root, class... Wrt>
 constexpr bool check_wrt() {
   static_assert(sizeof...(Wrt) > 0, "tapeless::grad: name at least one leaf to differentiate with respect to");
   return (check_wrt_leaf<Wrt, Root>() && ...) && sizeof...(Wrt) > 0;
+}
+
+template <class E, class... Wrt>
+constexpr bool check_differentiable() {
+  static_assert(E::shape_type::rank == 0,
+                "tapeless::grad: the expression is not a scalar; reduce it first (tl::sum) or pass "
+                "a seed gradient");
+  return check_names<E>() && check_wrt<E, Wrt...>() && E::shape_type::rank == 0;
 }
 
 }  // namespace tapeless::engine::detail

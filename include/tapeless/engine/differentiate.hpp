@@ -45,8 +45,9 @@ template <expression E, class... B>
 [[nodiscard]] constexpr auto value(const E& expr, const B&... data) {
   const auto b = detail::as_bindings(data...);
   using T = typename E::value_type;
-  if constexpr (engine::detail::check_names<E>() &&
-                engine::detail::check_bindings<engine::detail::entry::value, E, std::remove_cvref_t<decltype(b)>>()) {
+  if constexpr (!engine::detail::check_names<E>()) {
+    return T{};
+  } else if constexpr (engine::detail::check_bindings<engine::detail::entry::value, E, std::remove_cvref_t<decltype(b)>>()) {
     engine::workspace_for<E> w;
     engine::forward(expr, b, w);
     return w.value[graph::node_count_v<E> - 1];
@@ -73,16 +74,22 @@ struct gradient_function {
   template <bool WithValue, class Bindings>
   constexpr auto evaluate(const Bindings& b) const {
     using T = typename E::value_type;
-    using G = decltype(engine::collect_gradients<E, Wrt...>(std::declval<const engine::workspace_for<E>&>()));
-    using R = std::conditional_t<WithValue, value_and_gradient<T, G>, G>;
-    if constexpr (engine::detail::check_bindings<engine::detail::entry::grad, E, Bindings>()) {
-      engine::workspace_for<E> w;
-      engine::forward(expr, b, w);
-      engine::backward<E, Wrt...>(w);
-      if constexpr (WithValue) return R{w.value[graph::node_count_v<E> - 1], engine::collect_gradients<E, Wrt...>(w)};
-      else return engine::collect_gradients<E, Wrt...>(w);
+    if constexpr (!engine::detail::check_differentiable<E, Wrt...>()) {
+      // grad() has reported the mistake; a result of the usual type keeps the caller quiet.
+      using G = std::conditional_t<sizeof...(Wrt) <= 1, T, gradients<T, Wrt...>>;
+      return std::conditional_t<WithValue, value_and_gradient<T, G>, G>{};
     } else {
-      return R{};
+      using G = decltype(engine::collect_gradients<E, Wrt...>(std::declval<const engine::workspace_for<E>&>()));
+      using R = std::conditional_t<WithValue, value_and_gradient<T, G>, G>;
+      if constexpr (engine::detail::check_bindings<engine::detail::entry::grad, E, Bindings>()) {
+        engine::workspace_for<E> w;
+        engine::forward(expr, b, w);
+        engine::backward<E, Wrt...>(w);
+        if constexpr (WithValue) return R{w.value[graph::node_count_v<E> - 1], engine::collect_gradients<E, Wrt...>(w)};
+        else return engine::collect_gradients<E, Wrt...>(w);
+      } else {
+        return R{};
+      }
     }
   }
 };
@@ -99,16 +106,6 @@ struct value_and_gradient_function : gradient_function<E, Wrt...> {
     return at(data...);
   }
 };
-
-namespace engine::detail {
-template <class E, class... Wrt>
-constexpr bool check_differentiable() {
-  static_assert(E::shape_type::rank == 0,
-                "tapeless::grad: the expression is not a scalar; reduce it first (tl::sum) or pass "
-                "a seed gradient");
-  return check_names<E>() && check_wrt<E, Wrt...>() && E::shape_type::rank == 0;
-}
-}  // namespace engine::detail
 
 /// d expr / d wrt... as a function of the bindings. `expr` must be a scalar; each wrt a param.
 template <expression E, class... Wrt>

@@ -61,14 +61,19 @@ constexpr auto make_binary(const A& a, const B& b) {
   using LA = lifted_t<T, A>;
   using LB = lifted_t<T, B>;
   constexpr bool same_dtype = std::is_same_v<typename LA::value_type, typename LB::value_type>;
-  static_assert(same_dtype,
-                "tapeless: the operands of an elementwise op have different dtypes (float32 vs "
-                "float64); declare both leaves with the same dtype");
   constexpr bool compatible = broadcastable_v<typename LA::shape_type, typename LB::shape_type>;
-  static_assert(compatible,
-                "tapeless: the operands of an elementwise op have shapes that do not broadcast; "
-                "each trailing extent must match or be 1");
-  if constexpr (!same_dtype || !compatible) return LA{};
+  if constexpr (!same_dtype || !compatible) {
+    // An operand that holds a rejected node carries a mistake reported already.
+    if constexpr (!contains_rejected_v<LA> && !contains_rejected_v<LB>) {
+      static_assert(same_dtype,
+                    "tapeless: the operands of an elementwise op have different dtypes (float32 vs "
+                    "float64); declare both leaves with the same dtype");
+      static_assert(compatible,
+                    "tapeless: the operands of an elementwise op have shapes that do not broadcast; "
+                    "each trailing extent must match or be 1");
+    }
+    return node<ops::rejected<Op>, LA, LB>{lift<T>(a), lift<T>(b)};
+  }
   // Pure operands are types only: build the node without touching the operand objects, so
   // no constructor is instantiated per node type.
   else if constexpr (!LA::positional && !LB::positional) return node<Op, LA, LB>{};

@@ -1,0 +1,51 @@
+# Builds one compile-fail or compile-ok target and judges what the compiler printed.
+# Usage: cmake -DBUILD_DIR=<dir> -DTARGET=<target> -DSOURCE=<file> [-DCONFIG=<config>] -P compile_fail.cmake
+#
+# A source whose first line is "// EXPECT: <regex>" must fail to compile with exactly one
+# "error:" line, and that line must match <regex> (one readable message per mistake, no
+# cascade). Any other source is a twin that must compile, with no error at all.
+foreach(var BUILD_DIR TARGET SOURCE)
+  if(NOT DEFINED ${var})
+    message(FATAL_ERROR "compile_fail.cmake: -D${var}=... is required")
+  endif()
+endforeach()
+
+file(READ "${SOURCE}" head LIMIT 4096)
+set(expect "")
+if(head MATCHES "^// EXPECT: ([^\r\n]+)")
+  set(expect "${CMAKE_MATCH_1}")
+endif()
+
+set(config_args "")
+if(CONFIG)
+  set(config_args --config "${CONFIG}")
+endif()
+execute_process(
+  COMMAND "${CMAKE_COMMAND}" --build "${BUILD_DIR}" --target "${TARGET}" ${config_args}
+  OUTPUT_VARIABLE output ERROR_VARIABLE output RESULT_VARIABLE build_result)
+
+# Count the errors by their "error:" marker alone: compiler lines hold ';' and brackets, which a
+# CMake list would split or join.
+string(REGEX MATCHALL "error:" markers "${output}")
+list(LENGTH markers error_count)
+string(REGEX MATCH "[^\n]*error:[^\n]*" first_error "${output}")
+
+if(expect STREQUAL "")
+  if(NOT build_result EQUAL 0 OR error_count GREATER 0)
+    message(FATAL_ERROR "${SOURCE} must compile, but the build failed:\n${output}")
+  endif()
+  message(STATUS "compiled: ${SOURCE}")
+  return()
+endif()
+
+if(build_result EQUAL 0)
+  message(FATAL_ERROR "${SOURCE} must not compile, but it did.\n${output}")
+endif()
+if(NOT first_error MATCHES "${expect}")
+  message(FATAL_ERROR "${SOURCE}: the first error does not match the expected message.\n"
+                      "expected: ${expect}\nfirst error: ${first_error}\n\n${output}")
+endif()
+if(NOT error_count EQUAL 1)
+  message(FATAL_ERROR "${SOURCE}: expected one error, the compiler printed ${error_count}.\n\n${output}")
+endif()
+message(STATUS "rejected as expected: ${first_error}")

@@ -1,0 +1,11 @@
+// EXPECT: tapeless: the operands of an elementwise op have different dtypes \(float32 vs float64\)
+// a is float32, b and c are float64: reported once, where a meets b.
+#include <tapeless/tapeless.hpp>
+
+namespace tl = tapeless;
+
+constexpr auto a = tl::param<"a", tl::shape<>, float>;
+constexpr auto b = tl::param<"b">;
+constexpr auto c = tl::param<"c">;
+
+double slope() { return tl::grad((a + b) * c, b).at(a = 1.0f, b = 2.0, c = 3.0); }

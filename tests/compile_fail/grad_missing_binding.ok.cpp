@@ -1,0 +1,10 @@
+// Every leaf is bound.
+#include <tapeless/tapeless.hpp>
+
+namespace tl = tapeless;
+
+constexpr auto x = tl::input<"x">;
+constexpr auto w = tl::param<"w">;
+
+double slope() { return tl::grad(tl::square(x - w) + 3 * w, w).at(x = 1.0, w = 2.0); }
+static_assert(tl::grad(tl::square(x - w) + 3 * w, w).at(x = 1.0, w = 2.0) == 5.0);

@@ -1,0 +1,10 @@
+// EXPECT: tapeless::grad: gradients are taken with respect to leaves; pass a tl::param, not an expression or a number
+// x - w is an expression, not a leaf.
+#include <tapeless/tapeless.hpp>
+
+namespace tl = tapeless;
+
+constexpr auto x = tl::input<"x">;
+constexpr auto w = tl::param<"w">;
+
+double slope() { return tl::grad(tl::square(x - w) + 3 * w, x - w).at(x = 1.0, w = 2.0); }

@@ -1,0 +1,15 @@
+// c is listed in grad(expr, ...).
+#include <tapeless/tapeless.hpp>
+
+namespace tl = tapeless;
+
+constexpr auto x = tl::input<"x">;
+constexpr auto w = tl::param<"w">;
+constexpr auto b = tl::param<"b">;
+constexpr auto c = tl::param<"c">;
+
+double slope_c() {
+  const auto g = tl::grad(w * x + b * c, w, b, c).at(x = 1.0, w = 2.0, b = 3.0, c = 4.0);
+  return g[c];
+}
+static_assert(tl::grad(w * x + b * c, w, b, c).at(x = 1.0, w = 2.0, b = 3.0, c = 4.0)[c] == 3.0);

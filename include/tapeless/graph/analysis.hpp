@@ -30,6 +30,14 @@ struct walk_result {
   bool name_conflict = false;      ///< two different leaves share one name
 };
 
+/// Whether two descriptors are one node type. The hash is compared first: it differs for
+/// different types except by astronomically rare collision, so the address comparison (which
+/// some compiler flags, e.g. -fno-delete-null-pointer-checks, cannot evaluate at compile time for
+/// two distinct objects) is made only between equal descriptors.
+constexpr bool same_node(const node_descriptor* a, const node_descriptor* b) {
+  return a->hash == b->hash && a == b;
+}
+
 namespace detail {
 
 // Open-addressing map from descriptor to node id; positional descriptors never enter it.
@@ -40,7 +48,7 @@ struct identity_table {
     const std::size_t mask = slots.size() - 1;
     for (std::size_t i = d->hash & mask;; i = (i + 1) & mask) {
       if (slots[i] == npos) return npos;
-      if (nodes[slots[i]].descriptor == d) return slots[i];
+      if (same_node(nodes[slots[i]].descriptor, d)) return slots[i];
     }
   }
   constexpr void insert(const std::vector<node_record>& nodes, std::size_t id) {
@@ -128,7 +136,7 @@ struct graph_table {
   /// The id of the (non-positional) node with this descriptor, or npos.
   constexpr std::size_t find(const node_descriptor* d) const {
     for (std::size_t i = 0; i < N; ++i)
-      if (nodes[i].descriptor == d) return i;
+      if (same_node(nodes[i].descriptor, d)) return i;
     return npos;
   }
 

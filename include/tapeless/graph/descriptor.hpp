@@ -1,6 +1,7 @@
 #pragma once
 // One constexpr descriptor per node type. The descriptor's address is the node's identity; the
 // graph algorithms read descriptors, never the (long) expression types themselves.
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
@@ -65,16 +66,30 @@ struct operand_list<E, std::index_sequence<K...>> {
   static constexpr const node_descriptor* value[] = {descriptor_v<typename E::template operand_type<K>>...};
 };
 
+// The hash covers everything that tells two node types apart: kind, name, dtype, shape, a
+// literal's exact value, an op's parameters, and the operands' hashes. Equal hashes are then
+// confirmed by comparing descriptor addresses (see walk()).
 template <class E>
-constexpr node_descriptor make_descriptor() {
+constexpr std::uint64_t structural_hash() {
   std::uint64_t h = mix(hash_text(name_of<E>()), static_cast<std::uint64_t>(E::kind));
   h = mix(h, hash_text(dtype_name<typename E::value_type>));
+  h = mix(h, E::shape_type::rank);
+  for (std::size_t extent : E::shape_type::extents) h = mix(h, extent);
+  if constexpr (is_literal_v<E>) h = mix(h, std::bit_cast<std::uint64_t>(static_cast<double>(E::value)));
+  if constexpr (is_node_v<E>) {
+    if constexpr (requires { E::op::parameters_hash; }) h = mix(h, E::op::parameters_hash);
+  }
+  return h;
+}
+
+template <class E>
+constexpr node_descriptor make_descriptor() {
+  std::uint64_t h = structural_hash<E>();
   if constexpr (is_node_v<E>) {
     const auto& operands = operand_list<E, std::make_index_sequence<E::arity>>::value;
     for (const node_descriptor* o : operands) h = mix(h, o->hash);
     return {E::kind, name_of<E>(), dtype_name<typename E::value_type>, E::positional, E::arity, operands, h};
   } else {
-    if constexpr (is_literal_v<E>) h = mix(h, static_cast<std::uint64_t>(E::value * 1e6));
     return {E::kind, name_of<E>(), dtype_name<typename E::value_type>, E::positional, 0, nullptr, h};
   }
 }

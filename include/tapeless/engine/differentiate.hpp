@@ -4,6 +4,7 @@
 // graphs evaluate in constant expressions.
 #include <cstddef>
 #include <type_traits>
+#include <utility>
 
 #include "../core/expression.hpp"
 #include "bindings.hpp"
@@ -34,8 +35,14 @@ constexpr void backward(workspace_for<Root>& w) {
 template <class Root, class... Wrt>
 constexpr auto collect_gradients(const workspace_for<Root>& w) {
   using T = typename Root::value_type;
-  if constexpr (sizeof...(Wrt) == 1) return w.adjoint[wrt_ids_v<Root, Wrt...>[0]];
-  else return gradients<T, Wrt...>{{w.adjoint[graph::graph_v<Root>.find(graph::descriptor_v<Wrt>)]...}};
+  constexpr auto& ids = wrt_ids_v<Root, Wrt...>;
+  if constexpr (sizeof...(Wrt) == 1) {
+    return w.adjoint[ids[0]];
+  } else {
+    return [&]<std::size_t... K>(std::index_sequence<K...>) {
+      return gradients<T, Wrt...>{{w.adjoint[ids[K]]...}};
+    }(std::index_sequence_for<Wrt...>{});
+  }
 }
 
 }  // namespace engine

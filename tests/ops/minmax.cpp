@@ -1,6 +1,8 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <limits>
+#include <utility>
 
 #include <tapeless/tapeless.hpp>
 
@@ -60,4 +62,22 @@ TEMPLATE_TEST_CASE("max, min: a number on either side", "[ops][max][min]", float
   tt::check_unary(
       tl::min(2.0, x), x, [](long double a) { return a < 2 ? a : 2.0L; },
       [](long double a) { return share(a < 2, a == 2); }, tt::points{-1.0, 1.9, 2.0, 2.1, 5.0}, not_at(2.0));
+}
+
+TEMPLATE_TEST_CASE("max, min: a NaN operand gives NaN, and both operands the whole gradient, as PyTorch",
+                   "[ops][max][min]", float, double) {
+  constexpr auto x = tl::param<"x", tl::shape<>, TestType>;
+  constexpr auto y = tl::param<"y", tl::shape<>, TestType>;
+  const TestType nan = std::numeric_limits<TestType>::quiet_NaN();
+  for (const auto& [a, b] : {std::pair{nan, TestType(1)}, std::pair{TestType(1), nan}, std::pair{nan, nan}}) {
+    INFO("(" << a << ", " << b << ")");
+    const auto high = tl::value_and_grad(tl::max(x, y), x, y).at(x = a, y = b);
+    const auto low = tl::value_and_grad(tl::min(x, y), x, y).at(x = a, y = b);
+    CHECK(std::isnan(high.value));
+    CHECK(std::isnan(low.value));
+    CHECK(high.grad[x] == 1);
+    CHECK(high.grad[y] == 1);
+    CHECK(low.grad[x] == 1);
+    CHECK(low.grad[y] == 1);
+  }
 }

@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <limits>
 
 #include <tapeless/tapeless.hpp>
 
@@ -23,4 +24,17 @@ TEMPLATE_TEST_CASE("relu: the gradient at 0 is 0, as PyTorch", "[ops][relu]", fl
   const auto r = tl::value_and_grad(tl::relu(x), x).at(x = TestType(0));
   CHECK(r.value == 0);
   CHECK(r.grad == 0);
+}
+
+TEMPLATE_TEST_CASE("relu: NaN propagates with gradient 1, -0 stays -0, as PyTorch", "[ops][relu]", float, double) {
+  constexpr auto x = tl::param<"x", tl::shape<>, TestType>;
+  const auto r = tl::value_and_grad(tl::relu(x), x).at(x = std::numeric_limits<TestType>::quiet_NaN());
+  CHECK(std::isnan(r.value));
+  CHECK(r.grad == 1);
+  const TestType negative_zero = tl::value(tl::relu(x), x = TestType(-0.0));
+  CHECK(negative_zero == 0);
+  CHECK(std::signbit(negative_zero));
+  const auto infinite = tl::value_and_grad(tl::relu(x), x).at(x = std::numeric_limits<TestType>::infinity());
+  CHECK(std::isinf(infinite.value));
+  CHECK(infinite.grad == 1);
 }

@@ -1,5 +1,6 @@
 #pragma once
-// relu — Math: y = max(a, 0), dy/da = 1 where a > 0, else 0 (0 at a = 0, as PyTorch). Shapes: same.
+// relu — Math: y = max(a, 0), dy/da = 0 where a <= 0, else 1: 0 at a = 0, and NaN propagates
+// with gradient 1 (as PyTorch). Shapes: same.
 #include <cstddef>
 #include <string_view>
 
@@ -10,13 +11,13 @@ namespace tapeless {
 namespace ops {
 struct relu : elementwise {
   static constexpr std::string_view name = "relu";
-  static constexpr auto forward(const auto& a) { return detail::math::select(a > 0, a, detail::math::filled_like(a, 0)); }
+  static constexpr auto forward(const auto& a) { return detail::math::select(a < 0, detail::math::filled_like(a, 0), a); }
   template <std::size_t K>
   static constexpr auto vjp(const auto& g, const auto&, const auto& a) {
-    return detail::math::select(a > 0, g, detail::math::filled_like(g, 0));
+    return detail::math::select(a <= 0, detail::math::filled_like(g, 0), g);
   }
   static constexpr auto jvp(const auto&, const auto& a, const auto& da) {
-    return detail::math::select(a > 0, da, detail::math::filled_like(da, 0));
+    return detail::math::select(a <= 0, detail::math::filled_like(da, 0), da);
   }
 };
 }  // namespace ops

@@ -21,7 +21,7 @@ constexpr auto selection_weight(const auto& mine, const auto& other, bool loses)
 
 struct max : elementwise_binary {
   static constexpr std::string_view name = "max";
-  // b != b: b is NaN, which propagates (a NaN a propagates by failing the comparison).
+  // b != b: b is NaN and is returned; a NaN a fails a < b and is returned as well.
   static constexpr auto forward(const auto& a, const auto& b) { return detail::math::select(a < b || b != b, b, a); }
   template <std::size_t K>
   static constexpr auto vjp(const auto& g, const auto&, const auto& a, const auto& b) {

@@ -65,7 +65,8 @@ def measure(cmd, cwd, scratch):
     for part in wall.split(":"):
         seconds = seconds * 60 + float(part)
     rss_kb = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", text).group(1))
-    return seconds, rss_kb / 1024.0
+    cpu = sum(float(re.search(rf"{kind} time \(seconds\): (\S+)", text).group(1)) for kind in ("User", "System"))
+    return seconds, rss_kb / 1024.0, cpu
 
 
 def main():
@@ -83,8 +84,10 @@ def main():
     for name, _ in tus:
         t = statistics.median(s[0] for s in samples[name])
         m = statistics.median(s[1] for s in samples[name])
+        c = statistics.median(s[2] for s in samples[name])
         medians[name] = (t, m)
         print(f"compile {name} {t:.2f} s {m:.0f} MB", flush=True)
+        print(f"# compile {name} wall {t:.2f} s, user+sys {c:.2f} s (medians of {runs})", file=sys.stderr, flush=True)
     if "deep100" in medians and "deep400" in medians:
         (t1, m1), (t4, m4) = medians["deep100"], medians["deep400"]
         kt = math.log(t4 / t1) / math.log(4)

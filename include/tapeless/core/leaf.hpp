@@ -9,6 +9,7 @@
 #include "fixed_string.hpp"
 #include "kinds.hpp"
 #include "shape.hpp"
+#include "tensor_view.hpp"
 
 namespace tapeless {
 
@@ -35,8 +36,15 @@ struct leaf {
       if constexpr (std::is_convertible_v<V, T>) return binding<leaf, T>{static_cast<T>(v)};
       else return binding<leaf, T>{};
     } else {
-      static_assert(Shape::rank == 0, "tapeless::bind: tensor leaves are not supported yet");
-      return binding<leaf, T>{};
+      // The binding views the caller's data, which must outlive the evaluations that use it.
+      using C = std::remove_cvref_t<V>;
+      using view_type = tensor_view<T, Shape::rank>;
+      constexpr bool bindable = detail::bindable_tensor<C, T, Shape::rank>();
+      static_assert(bindable,
+                    "tapeless::bind: a tensor leaf takes a row-major container of its own dtype "
+                    "(xt::xtensor, xt::xarray, xt::xtensor_fixed) or tl::view(pointer, extents...)");
+      if constexpr (bindable) return binding<leaf, view_type>{detail::bind_tensor<T, Shape>(Name.view(), v)};
+      else return binding<leaf, view_type>{};
     }
   }
 };

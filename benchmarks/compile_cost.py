@@ -1,6 +1,9 @@
 #!/usr/bin/python3
 """Compile cost: time and peak memory of the compiler for each example and each generated deep
 graph, with the exact command CMake uses (from compile_commands.json), under /usr/bin/time -v.
+The time is the compiler's CPU time (user + system): the compiler is single-threaded, so on an
+idle machine this equals the wall-clock time, and on a shared machine it does not count the time
+spent waiting for a core. The wall-clock time is printed to stderr as a detail.
 Only the object file and dependency file are redirected into a scratch directory. Each
 translation unit is compiled RUNS times, the rounds interleaved; the medians are printed:
     compile <target> <seconds> s <peak MB> MB
@@ -82,12 +85,12 @@ def main():
                 samples[name].append(measure(cmd, entry["directory"], scratch))
     medians = {}
     for name, _ in tus:
-        t = statistics.median(s[0] for s in samples[name])
+        wall = statistics.median(s[0] for s in samples[name])
         m = statistics.median(s[1] for s in samples[name])
-        c = statistics.median(s[2] for s in samples[name])
+        t = statistics.median(s[2] for s in samples[name])
         medians[name] = (t, m)
         print(f"compile {name} {t:.2f} s {m:.0f} MB", flush=True)
-        print(f"# compile {name} wall {t:.2f} s, user+sys {c:.2f} s (medians of {runs})", file=sys.stderr, flush=True)
+        print(f"# compile {name} user+sys {t:.2f} s, wall {wall:.2f} s (medians of {runs})", file=sys.stderr, flush=True)
     if "deep100" in medians and "deep400" in medians:
         (t1, m1), (t4, m4) = medians["deep100"], medians["deep400"]
         kt = math.log(t4 / t1) / math.log(4)

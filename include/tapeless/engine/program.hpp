@@ -43,46 +43,75 @@ struct op_step<Root, I, std::index_sequence<K...>> {
   using type = apply_op<typename graph::node_type_t<Root, I>::op, I, graph::graph_v<Root>.nodes[I].operands[K]...>;
 };
 
-template <class Root, std::size_t I>
-constexpr auto forward_step() {
-  using E = graph::node_type_t<Root, I>;
-  if constexpr (is_leaf_v<E>) return load_leaf<E, I>{};
-  else if constexpr (is_literal_v<E>) return load_literal<E, I>{};
-  else if constexpr (is_constant_v<E>) return load_constant<I, typename graph::path_to<Root, I>::type>{};
-  else return typename op_step<Root, I, std::make_index_sequence<E::arity>>::type{};
-}
+// Per-node steps are class templates: a function template keyed by Root would be mangled (with
+// the whole expression type in its name) once per node.
+template <class Root, std::size_t I, class E = graph::node_type_t<Root, I>>
+struct forward_step {
+  using type = typename op_step<Root, I, std::make_index_sequence<E::arity>>::type;
+};
+template <class Root, std::size_t I, class E>
+  requires is_leaf_v<E>
+struct forward_step<Root, I, E> {
+  using type = load_leaf<E, I>;
+};
+template <class Root, std::size_t I, class E>
+  requires is_literal_v<E>
+struct forward_step<Root, I, E> {
+  using type = load_literal<E, I>;
+};
+template <class Root, std::size_t I, class E>
+  requires is_constant_v<E>
+struct forward_step<Root, I, E> {
+  using type = load_constant<I, typename graph::path_to<Root, I>::type>;
+};
 
 template <class Root, class Indices>
 struct forward_program;
 template <class Root, std::size_t... I>
 struct forward_program<Root, std::index_sequence<I...>> {
-  using type = program<decltype(forward_step<Root, I>())...>;
+  using type = program<typename forward_step<Root, I>::type...>;
 };
 
 template <class Root, auto& Plan, std::size_t I, class Indices>
 struct vjp_step;
+template <std::size_t N>
+constexpr unsigned needed_mask(const graph::graph_table<N>& g, const graph::adjoint_plan<N>& plan, std::size_t i) {
+  unsigned m = 0;
+  for (std::size_t k = 0; k < g.nodes[i].arity; ++k)
+    if (plan.needed[g.nodes[i].operands[k]]) m |= 1u << k;
+  return m;
+}
+template <std::size_t N>
+constexpr unsigned first_mask(const graph::adjoint_plan<N>& plan, std::size_t i) {
+  unsigned m = 0;
+  for (std::size_t k = 0; k < graph::max_arity; ++k)
+    if (plan.first[i][k]) m |= 1u << k;
+  return m;
+}
 template <class Root, auto& Plan, std::size_t I, std::size_t... K>
 struct vjp_step<Root, Plan, I, std::index_sequence<K...>> {
-  static constexpr auto& record = graph::graph_v<Root>.nodes[I];
-  static constexpr unsigned needed = ((Plan.needed[record.operands[K]] ? 1u << K : 0u) | ... | 0u);
-  static constexpr unsigned first = ((Plan.first[I][K] ? 1u << K : 0u) | ... | 0u);
-  using type = std::conditional_t<Plan.needed[I] && needed != 0,
-                                  apply_vjp<typename graph::node_type_t<Root, I>::op, I, needed, first, record.operands[K]...>,
+  using type = std::conditional_t<Plan.needed[I] && needed_mask(graph::graph_v<Root>, Plan, I) != 0,
+                                  apply_vjp<typename graph::node_type_t<Root, I>::op, I,
+                                            needed_mask(graph::graph_v<Root>, Plan, I), first_mask(Plan, I),
+                                            graph::graph_v<Root>.nodes[I].operands[K]...>,
                                   no_step>;
 };
 
+template <class Root, auto& Plan, std::size_t I, bool IsOp = graph::graph_v<Root>.nodes[I].descriptor->kind == node_kind::op>
+struct backward_step {
+  using type = no_step;
+};
 template <class Root, auto& Plan, std::size_t I>
-constexpr auto backward_step() {
-  if constexpr (graph::graph_v<Root>.nodes[I].descriptor->kind != node_kind::op) return no_step{};
-  else return typename vjp_step<Root, Plan, I, std::make_index_sequence<graph::graph_v<Root>.nodes[I].arity>>::type{};
-}
+struct backward_step<Root, Plan, I, true> {
+  using type = typename vjp_step<Root, Plan, I, std::make_index_sequence<graph::graph_v<Root>.nodes[I].arity>>::type;
+};
 
 template <class Root, auto& Plan, class Indices>
 struct backward_program;
 template <class Root, auto& Plan, std::size_t... I>
 struct backward_program<Root, Plan, std::index_sequence<I...>> {
   static constexpr std::size_t last = sizeof...(I) - 1;
-  using type = program<decltype(backward_step<Root, Plan, last - I>())...>;
+  using type = program<typename backward_step<Root, Plan, last - I>::type...>;
 };
 
 template <class Root>

@@ -16,8 +16,7 @@ struct node_at {
 
 template <class Root, std::size_t I>
 struct node_at<Root, I, false> {
-  static constexpr const node_record& record = graph_v<Root>.nodes[I];
-  using type = typename node_at<Root, record.consumer>::type::template operand_type<record.slot>;
+  using type = typename node_at<Root, graph_v<Root>.nodes[I].consumer>::type::template operand_type<graph_v<Root>.nodes[I].slot>;
 };
 
 /// The expression type of node I in the graph of Root.

@@ -9,6 +9,7 @@
 #include "core/leaf.hpp"
 #include "core/node.hpp"
 #include "core/shape.hpp"
+#include "core/shape_algebra.hpp"
 #include "core/tensor_view.hpp"
 #include "engine/bindings.hpp"
 #include "engine/differentiate.hpp"

@@ -12,6 +12,7 @@
 #include "core/shape_algebra.hpp"
 #include "core/tensor_view.hpp"
 #include "engine/bindings.hpp"
+#include "engine/compile.hpp"
 #include "engine/differentiate.hpp"
 #include "engine/result.hpp"
 #include "graph/analysis.hpp"

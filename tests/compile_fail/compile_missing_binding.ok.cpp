@@ -1,0 +1,13 @@
+// Bind every leaf of the expression.
+#include <tapeless/tapeless.hpp>
+
+namespace tl = tapeless;
+
+constexpr auto x = tl::input<"x">;
+constexpr auto y = tl::input<"y">;
+constexpr auto w = tl::param<"w">;
+
+double step_once() {
+  auto step = tl::compile(tl::square(w * x - y), tl::wrt(w));
+  return step(x = 1.0, y = 2.0, w = 0.5).grad(w);
+}

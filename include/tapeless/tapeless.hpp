@@ -13,6 +13,7 @@
 #include "core/tensor_view.hpp"
 #include "engine/bindings.hpp"
 #include "engine/compile.hpp"
+#include "engine/derivative.hpp"
 #include "engine/differentiate.hpp"
 #include "engine/result.hpp"
 #include "graph/analysis.hpp"

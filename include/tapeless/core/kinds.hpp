@@ -11,4 +11,13 @@ enum class node_kind : unsigned char {
   literal,   ///< a number carried in the type (tl::lit<2.0>); identity is its value
 };
 
+/// What an op does to the layout of its data, which decides how an evaluator runs it.
+enum class op_class : unsigned char {
+  elementwise,  ///< one output element from the same element of each (broadcast) operand
+  reduction,    ///< sum / mean / amax / amin over some axes
+  matmul,       ///< matrix product (2-D, or batched)
+  view,         ///< transpose, reshape, slice: the same elements seen through other extents
+  concat,       ///< concatenation along an axis
+};
+
 }  // namespace tapeless

@@ -124,6 +124,12 @@ constexpr bool check_wrt() {
   return (check_wrt_leaf<Wrt, Root>() && ...) && sizeof...(Wrt) > 0;
 }
 
+/// compile(): names and wrt leaves; a non-scalar output is allowed (it takes a seed per step).
+template <class E, class... Wrt>
+constexpr bool check_compilable() {
+  return check_names<E>() && check_wrt<E, Wrt...>();
+}
+
 template <class E, class... Wrt>
 constexpr bool check_differentiable() {
   static_assert(E::shape_type::rank == 0,

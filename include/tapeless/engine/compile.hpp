@@ -10,6 +10,7 @@
 #include "checks.hpp"
 #include "differentiate.hpp"
 #include "program.hpp"
+#include "tensor/compiled.hpp"
 
 namespace tapeless {
 
@@ -69,10 +70,24 @@ class compiled {
 
 /// Plans the value and the gradients of `expr` with respect to `wrt...` once; the returned
 /// step is called with bindings: `auto step = tl::compile(loss, tl::wrt(w, b)); step(x = ...)`.
+/// A tensor graph (any node not a scalar) compiles to a step over a planned workspace; its
+/// output may be non-scalar, and the step then takes a seed gradient: step(bindings, tl::seed(g)).
 template <expression E, class... Wrt>
 [[nodiscard]] constexpr auto compile(const E& expr, wrt_list<Wrt...>) {
-  engine::detail::check_differentiable<E, Wrt...>();
-  return compiled<E, Wrt...>{expr};
+  if constexpr (engine::tensor::is_tensor_graph_v<E>) {
+    if constexpr (sizeof...(Wrt) > 0) engine::detail::check_compilable<E, Wrt...>();
+    else engine::detail::check_names<E>();
+    return compiled_tensor<E, Wrt...>{expr};
+  } else {
+    engine::detail::check_differentiable<E, Wrt...>();
+    return compiled<E, Wrt...>{expr};
+  }
+}
+
+/// A step that only evaluates: `tl::compile(expr)`.
+template <expression E>
+[[nodiscard]] constexpr auto compile(const E& expr) {
+  return compile(expr, wrt_list<>{});
 }
 
 }  // namespace tapeless

@@ -12,6 +12,8 @@
 #include "program.hpp"
 #include "result.hpp"
 #include "scalar_executor.hpp"
+#include "tensor/compiled.hpp"
+#include <xtensor/xtensor.hpp>
 
 namespace tapeless {
 
@@ -52,7 +54,18 @@ template <expression E, class... B>
 [[nodiscard]] constexpr auto value(const E& expr, const B&... data) {
   const auto b = detail::as_bindings(data...);
   using T = typename E::value_type;
-  if constexpr (!engine::detail::check_names<E>()) {
+  if constexpr (engine::tensor::is_tensor_graph_v<E>) {
+    // Evaluates through a one-off compiled step and returns an owning copy.
+    constexpr std::size_t rank = E::shape_type::rank;
+    using R = std::conditional_t<rank == 0, T, xt::xtensor<T, rank>>;
+    if constexpr (engine::detail::check_names<E>() &&
+                  engine::detail::check_bindings<engine::detail::entry::value, E, std::remove_cvref_t<decltype(b)>>()) {
+      compiled_tensor<E> step(expr);
+      return R(step(b).value());
+    } else {
+      return R{};
+    }
+  } else if constexpr (!engine::detail::check_names<E>()) {
     return T{};
   } else if constexpr (engine::detail::check_bindings<engine::detail::entry::value, E, std::remove_cvref_t<decltype(b)>>()) {
     engine::workspace_for<E> w;
@@ -81,7 +94,9 @@ struct gradient_function {
   template <bool WithValue, class Bindings>
   constexpr auto evaluate(const Bindings& b) const {
     using T = typename E::value_type;
-    if constexpr (!engine::detail::check_differentiable<E, Wrt...>()) {
+    if constexpr (engine::tensor::is_tensor_graph_v<E>) {
+      return evaluate_tensor<WithValue>(b);
+    } else if constexpr (!engine::detail::check_differentiable<E, Wrt...>()) {
       // grad() has reported the mistake; a result of the usual type keeps the caller quiet.
       using G = std::conditional_t<sizeof...(Wrt) <= 1, T, gradients<T, Wrt...>>;
       return std::conditional_t<WithValue, value_and_gradient<T, G>, G>{};
@@ -97,6 +112,29 @@ struct gradient_function {
       } else {
         return R{};
       }
+    }
+  }
+
+  // Tensor graphs: a one-off compiled step; gradients come back as owning xtensor containers
+  // (a number for a scalar leaf), several as tensor_gradients.
+  template <bool WithValue, class Bindings>
+  auto evaluate_tensor(const Bindings& b) const {
+    using T = typename E::value_type;
+    using first = std::tuple_element_t<0, std::tuple<Wrt...>>;
+    using G = std::conditional_t<sizeof...(Wrt) == 1, owned_tensor_t<T, first>, tensor_gradients<T, Wrt...>>;
+    using R = std::conditional_t<WithValue, value_and_gradient<T, G>, G>;
+    if constexpr (engine::detail::check_differentiable<E, Wrt...>() &&
+                  engine::detail::check_bindings<engine::detail::entry::grad, E, Bindings>()) {
+      compiled_tensor<E, Wrt...> step(expr);
+      const auto r = step(b);
+      G g = [&] {
+        if constexpr (sizeof...(Wrt) == 1) return owned_tensor_t<T, first>(r.grad(first{}));
+        else return G{{owned_tensor_t<T, Wrt>(r.grad(Wrt{}))...}};
+      }();
+      if constexpr (WithValue) return R{r.value(), std::move(g)};
+      else return g;
+    } else {
+      return R{};
     }
   }
 };

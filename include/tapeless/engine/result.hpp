@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <tuple>
 #include <type_traits>
+#include <xtensor/xtensor.hpp>
 
 namespace tapeless {
 
@@ -34,6 +35,32 @@ struct gradients {
   }
 };
 
+/// An owning container for a gradient with respect to Leaf: a number for a scalar leaf, else
+/// an xt::xtensor of the leaf's rank.
+template <class T, class Leaf>
+using owned_tensor_t = std::conditional_t<Leaf::shape_type::rank == 0, T, xt::xtensor<T, Leaf::shape_type::rank>>;
+
+/// Gradients of a tensor graph with respect to several leaves: g[w] or structured bindings.
+template <class T, class... Wrt>
+struct tensor_gradients {
+  std::tuple<owned_tensor_t<T, Wrt>...> values;
+
+  template <class Leaf>
+  static constexpr std::size_t index_of = gradients<T, Wrt...>::template index_of<Leaf>;
+
+  template <class Leaf>
+  [[nodiscard]] const auto& operator[](const Leaf&) const {
+    static_assert(index_of<Leaf> < sizeof...(Wrt),
+                  "tapeless::gradients: no gradient was computed for this leaf; list it in grad(expr, ...)");
+    return std::get<(index_of<Leaf> < sizeof...(Wrt) ? index_of<Leaf> : 0)>(values);
+  }
+
+  template <std::size_t K>
+  [[nodiscard]] const auto& get() const {
+    return std::get<K>(values);
+  }
+};
+
 /// A value and its gradient (a number for one wrt leaf, `gradients` for several).
 template <class T, class G>
 struct value_and_gradient {
@@ -43,6 +70,12 @@ struct value_and_gradient {
 
 }  // namespace tapeless
 
+template <class T, class... Wrt>
+struct std::tuple_size<tapeless::tensor_gradients<T, Wrt...>> : std::integral_constant<std::size_t, sizeof...(Wrt)> {};
+template <std::size_t K, class T, class... Wrt>
+struct std::tuple_element<K, tapeless::tensor_gradients<T, Wrt...>> {
+  using type = const std::tuple_element_t<K, std::tuple<tapeless::owned_tensor_t<T, Wrt>...>>;
+};
 template <class T, class... Wrt>
 struct std::tuple_size<tapeless::gradients<T, Wrt...>> : std::integral_constant<std::size_t, sizeof...(Wrt)> {};
 template <std::size_t K, class T, class... Wrt>

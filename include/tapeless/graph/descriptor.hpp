@@ -22,6 +22,10 @@ struct node_descriptor {
   std::size_t arity;
   const node_descriptor* const* operands;
   std::uint64_t hash;     ///< structural hash, to find equal descriptors fast
+  op_class category = op_class::elementwise;  ///< for op nodes: how the op treats layouts
+  std::size_t rank = 0;                       ///< rank of the node's shape
+  const std::size_t* extents = nullptr;       ///< its static extents (`dynamic` where unknown)
+  bool swaps_last_two_axes = false;           ///< a transpose of the last two axes
 };
 
 namespace detail {
@@ -83,14 +87,24 @@ constexpr std::uint64_t structural_hash() {
 }
 
 template <class E>
+constexpr bool swaps_last_two() {
+  if constexpr (requires { E::op::axis0; E::op::axis1; })
+    return E::shape_type::rank >= 2 && E::op::axis0 == E::shape_type::rank - 2 && E::op::axis1 == E::shape_type::rank - 1;
+  else
+    return false;
+}
+
+template <class E>
 constexpr node_descriptor make_descriptor() {
   std::uint64_t h = structural_hash<E>();
   if constexpr (is_node_v<E>) {
     const auto& operands = operand_list<E, std::make_index_sequence<E::arity>>::value;
     for (const node_descriptor* o : operands) h = mix(h, o->hash);
-    return {E::kind, name_of<E>(), dtype_name<typename E::value_type>, E::positional, E::arity, operands, h};
+    return {E::kind,        name_of<E>(), dtype_name<typename E::value_type>, E::positional, E::arity, operands, h,
+            E::op::category, E::shape_type::rank, E::shape_type::extents.data(), swaps_last_two<E>()};
   } else {
-    return {E::kind, name_of<E>(), dtype_name<typename E::value_type>, E::positional, 0, nullptr, h};
+    return {E::kind, name_of<E>(), dtype_name<typename E::value_type>, E::positional, 0, nullptr, h, op_class::elementwise,
+            E::shape_type::rank, E::shape_type::extents.data()};
   }
 }
 

@@ -3,6 +3,7 @@
 // the public entry point, and the function objects that build nodes.
 #include <type_traits>
 
+#include "../core/diagnostics.hpp"
 #include "../core/expression.hpp"
 #include "../core/shape.hpp"
 
@@ -13,6 +14,7 @@ namespace ops {
 /// Base of elementwise op rules: the result has the common dtype and the broadcast shape.
 struct elementwise {
   static constexpr bool is_elementwise = true;
+  static constexpr op_class category = op_class::elementwise;
   template <class D0, class... D>
   using dtype_rule = D0;
   template <class S0, class... S>
@@ -24,6 +26,12 @@ struct elementwise {
 struct elementwise_binary : elementwise {
   template <class S0, class S1>
   using shape_rule = broadcast_t<S0, S1>;
+};
+
+/// Elementwise over three operands (where): broadcast shapes.
+struct elementwise_ternary : elementwise {
+  template <class S0, class S1, class S2>
+  using shape_rule = broadcast_t<broadcast_t<S0, S1>, S2>;
 };
 
 /// The op of a node whose operands `Op` rejected (its static_assert has fired). It keeps Op's
@@ -65,12 +73,10 @@ constexpr auto make_binary(const A& a, const B& b) {
   if constexpr (!same_dtype || !compatible) {
     // An operand that holds a rejected node carries a mistake reported already.
     if constexpr (!contains_rejected_v<LA> && !contains_rejected_v<LB>) {
-      static_assert(same_dtype,
-                    "tapeless: the operands of an elementwise op have different dtypes (float32 vs "
-                    "float64); declare both leaves with the same dtype");
-      static_assert(compatible,
-                    "tapeless: the operands of an elementwise op have shapes that do not broadcast; "
-                    "each trailing extent must match or be 1");
+      if constexpr (!same_dtype)
+        (void)diagnostics::dtypes_differ<Op, typename LA::value_type, typename LB::value_type>{};
+      else
+        (void)diagnostics::shapes_do_not_broadcast<Op, typename LA::shape_type, typename LB::shape_type>{};
     }
     return node<ops::rejected<Op>, LA, LB>{lift<T>(a), lift<T>(b)};
   }

@@ -1,0 +1,99 @@
+#pragma once
+// Compile-time diagnostics. Each mistake is one class template whose *name* says what is wrong
+// and whose *arguments* are the offending extents, so the compiler's "in instantiation of"
+// line shows the numbers next to the one error message (static_assert messages cannot be
+// formatted in C++20).
+#include <cstddef>
+
+namespace tapeless::diagnostics {
+
+template <class...>
+inline constexpr bool always_false = false;
+template <std::size_t...>
+inline constexpr bool always_false_n = false;
+
+/// Op is the op, A and B the operand shapes.
+template <class Op, class A, class B>
+struct shapes_do_not_broadcast {
+  static_assert(always_false<Op, A, B>,
+                "tapeless: the operands of an elementwise op have shapes that do not broadcast (op and "
+                "shapes in shapes_do_not_broadcast<op, lhs, rhs>); each trailing extent must match or be 1");
+};
+
+template <class Op, class A, class B>
+struct dtypes_differ {
+  static_assert(always_false<Op, A, B>,
+                "tapeless: the operands of an elementwise op have different dtypes (float32 vs "
+                "float64); declare both leaves with the same dtype");
+};
+
+template <std::size_t LhsInner, std::size_t RhsInner>
+struct matmul_inner_extents_differ {
+  static_assert(always_false_n<LhsInner, RhsInner>,
+                "tapeless::matmul: inner extents differ (lhs columns vs rhs rows in "
+                "matmul_inner_extents_differ<lhs, rhs>); the lhs's last extent must equal the rhs's first");
+};
+
+template <std::size_t LhsRank, std::size_t RhsRank>
+struct matmul_ranks_unsupported {
+  static_assert(always_false_n<LhsRank, RhsRank>,
+                "tapeless::matmul: operands must be two matrices (rank 2) or two batches of matrices "
+                "(rank 3, same batch extent); ranks are in matmul_ranks_unsupported<lhs, rhs>");
+};
+
+template <std::size_t LhsBatch, std::size_t RhsBatch>
+struct matmul_batch_extents_differ {
+  static_assert(always_false_n<LhsBatch, RhsBatch>,
+                "tapeless::matmul: the batch extents differ (in matmul_batch_extents_differ<lhs, rhs>); "
+                "batched operands need the same leading extent");
+};
+
+template <std::size_t Axis, std::size_t Rank>
+struct reduction_axis_out_of_range {
+  static_assert(always_false_n<Axis, Rank>,
+                "tapeless::reduce: a reduction axis is out of range (axis and operand rank in "
+                "reduction_axis_out_of_range<axis, rank>); axes count from 0 to rank - 1");
+};
+
+template <std::size_t... Axes>
+struct reduction_axes_repeated {
+  static_assert(always_false_n<Axes...>,
+                "tapeless::reduce: a reduction axis is named twice; name each axis once");
+};
+
+template <std::size_t Axis0, std::size_t Axis1, std::size_t Rank>
+struct transpose_axis_out_of_range {
+  static_assert(always_false_n<Axis0, Axis1, Rank>,
+                "tapeless::transpose: an axis is out of range (axes and rank in "
+                "transpose_axis_out_of_range<axis0, axis1, rank>); transpose needs rank >= 2");
+};
+
+template <std::size_t From, std::size_t To>
+struct reshape_sizes_differ {
+  static_assert(always_false_n<From, To>,
+                "tapeless::reshape: the new shape holds a different number of elements (in "
+                "reshape_sizes_differ<operand size, new size>); the sizes must be equal");
+};
+
+template <std::size_t Begin, std::size_t End, std::size_t Extent>
+struct slice_out_of_range {
+  static_assert(always_false_n<Begin, End, Extent>,
+                "tapeless::slice: the range [begin, end) does not fit the leading extent (in "
+                "slice_out_of_range<begin, end, extent>); need begin < end <= extent");
+};
+
+template <class Target, class From>
+struct cannot_broadcast_to {
+  static_assert(always_false<Target, From>,
+                "tapeless::broadcast_to: the operand's shape does not broadcast to the target shape (in "
+                "cannot_broadcast_to<target, operand>)");
+};
+
+template <std::size_t Axis, class A, class B>
+struct concatenate_shapes_differ {
+  static_assert(always_false<A, B>,
+                "tapeless::concatenate: operands differ in rank or in an extent other than the "
+                "concatenation axis (in concatenate_shapes_differ<axis, lhs, rhs>)");
+};
+
+}  // namespace tapeless::diagnostics

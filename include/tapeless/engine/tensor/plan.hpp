@@ -1,0 +1,150 @@
+#pragma once
+// The tensor plan, computed at compile time from the graph: which nodes live in memory and
+// which are fused into a loop, the execution units, and how each contribution to an adjoint
+// is written (assigned by the first unit that reaches it, accumulated by the others).
+//
+// A node is *fused* (lives in registers inside one loop) when it is elementwise, has one
+// consumer, is not the root, and that consumer is elementwise or a reduction. Every other op
+// node is a *unit*: a loop or a kernel that writes its own buffer (*stored*), or a view of its
+// operand's memory (*alias*: transpose, reshape and slice of suitable operands).
+#include <array>
+#include <cstddef>
+#include <string_view>
+
+#include "../../core/kinds.hpp"
+#include "../../graph/analysis.hpp"
+
+namespace tapeless::engine::tensor {
+
+enum class role : unsigned char {
+  leaf,    ///< bound data (the caller's memory)
+  number,  ///< a constant or a literal
+  fused,   ///< computed inside the loop of the unit that consumes it; no memory
+  stored,  ///< a unit with its own buffer
+  alias,   ///< a view of its operand's memory
+};
+
+/// How a contribution reaches an adjoint.
+enum class write : unsigned char { none, assign, accumulate };
+
+inline constexpr std::size_t max_rank = 4;
+
+template <std::size_t N>
+struct tensor_plan {
+  std::array<role, N> roles{};
+  std::array<std::size_t, N> unit{};  ///< for a fused node, the unit whose loop computes it
+  std::array<bool, N> contiguous{};   ///< the value is row-major contiguous memory
+  std::array<bool, N> needed{};       ///< an adjoint flows through this node
+  std::array<bool, N> adjoint_buffer{};
+  std::array<std::array<write, graph::max_arity>, N> edge{};  ///< per operand edge
+  std::array<bool, N> zero_first{};   ///< adjoint zeroed before its first contribution (broadcast)
+  std::array<std::size_t, N> first_unit{};  ///< the unit that makes the first contribution
+  std::size_t value_buffers = 0;      ///< stored nodes (plus tie counts of amax / amin)
+  std::size_t adjoint_buffers = 0;
+
+  constexpr bool is_unit(std::size_t i) const { return roles[i] == role::stored || roles[i] == role::alias; }
+};
+
+namespace detail {
+
+constexpr bool same_extents(const graph::node_descriptor* a, const graph::node_descriptor* b) {
+  if (a->rank != b->rank) return false;
+  for (std::size_t d = 0; d < a->rank; ++d)
+    if (a->extents[d] != b->extents[d]) return false;
+  return true;
+}
+
+}  // namespace detail
+
+/// The iteration space of a loop unit: its own shape, or its operand's for a reduction.
+template <std::size_t N>
+constexpr const graph::node_descriptor* iteration_space(const graph::graph_table<N>& g, std::size_t u) {
+  const graph::node_record& r = g.nodes[u];
+  return r.descriptor->category == op_class::reduction ? g.nodes[r.operands[0]].descriptor : r.descriptor;
+}
+
+template <std::size_t N>
+constexpr tensor_plan<N> make_plan(const graph::graph_table<N>& g, const std::array<bool, N>& needed) {
+  tensor_plan<N> p;
+  p.needed = needed;
+  const std::size_t root = N - 1;
+  // Roles, in topological order (an operand's role is known before its consumer's).
+  for (std::size_t i = 0; i < N; ++i) {
+    const graph::node_record& r = g.nodes[i];
+    const graph::node_descriptor* d = r.descriptor;
+    p.unit[i] = i;
+    if (d->kind == node_kind::input || d->kind == node_kind::param) {
+      p.roles[i] = role::leaf;
+      p.contiguous[i] = true;
+      continue;
+    }
+    if (d->kind != node_kind::op) {
+      p.roles[i] = role::number;
+      p.contiguous[i] = true;
+      continue;
+    }
+    p.roles[i] = role::stored;
+    p.contiguous[i] = true;
+    if (d->category == op_class::elementwise && i != root && r.fan_out == 1) {
+      const op_class c = g.nodes[r.consumer].descriptor->category;
+      if (c == op_class::elementwise || c == op_class::reduction) p.roles[i] = role::fused;
+    } else if (d->category == op_class::view) {
+      const std::size_t o = r.operands[0];
+      const std::string_view name = d->name;
+      if (name == "slice") {
+        p.roles[i] = role::alias;
+        p.contiguous[i] = p.contiguous[o];
+      } else if (name == "reshape") {
+        if (p.contiguous[o]) p.roles[i] = role::alias;
+      } else if (d->swaps_last_two_axes && p.contiguous[o]) {
+        // A swap of the last two axes of contiguous data stays readable by BLAS as a flag.
+        p.roles[i] = role::alias;
+        p.contiguous[i] = false;
+      }
+    }
+  }
+  // Fused nodes belong to the unit their consumer chain reaches.
+  for (std::size_t i = N; i-- > 0;)
+    if (p.roles[i] == role::fused) p.unit[i] = p.unit[g.nodes[i].consumer];
+  for (std::size_t i = 0; i < N; ++i) {
+    if (p.roles[i] == role::stored) {
+      ++p.value_buffers;
+      const graph::node_descriptor* d = g.nodes[i].descriptor;
+      if (d->category == op_class::reduction && (d->name == "amax" || d->name == "amin")) ++p.value_buffers;
+    }
+    if (p.needed[i] && p.roles[i] != role::fused && p.roles[i] != role::number) {
+      p.adjoint_buffer[i] = true;
+      ++p.adjoint_buffers;
+    }
+  }
+  // Contributions, in the order the reverse pass makes them: units from the last to the
+  // first; inside a loop unit, its members from the last to the first, operands in order.
+  std::array<bool, N> reached{};
+  for (std::size_t u = N; u-- > 0;) {
+    if (!p.is_unit(u) || !p.needed[u]) continue;
+    const op_class c = g.nodes[u].descriptor->category;
+    const bool loop = c == op_class::elementwise || c == op_class::reduction;
+    const graph::node_descriptor* space = iteration_space(g, u);
+    for (std::size_t m = u + 1; m-- > 0;) {
+      if (m != u && !(p.roles[m] == role::fused && p.unit[m] == u)) continue;
+      for (std::size_t k = 0; k < g.nodes[m].arity; ++k) {
+        const std::size_t x = g.nodes[m].operands[k];
+        if (!p.needed[x] || p.roles[x] == role::number) continue;
+        if (p.roles[x] == role::fused) {
+          p.edge[m][k] = write::assign;
+        } else if (!reached[x]) {
+          reached[x] = true;
+          p.first_unit[x] = u;
+          const bool injective = !loop || detail::same_extents(g.nodes[x].descriptor, space);
+          p.zero_first[x] = !injective;
+          p.edge[m][k] = injective ? write::assign : write::accumulate;
+        } else {
+          p.edge[m][k] = write::accumulate;
+        }
+      }
+    }
+  }
+  return p;
+}
+
+}  // namespace tapeless::engine::tensor

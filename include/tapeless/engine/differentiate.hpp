@@ -58,8 +58,9 @@ template <expression E, class... B>
     // Evaluates through a one-off compiled step and returns an owning copy.
     constexpr std::size_t rank = E::shape_type::rank;
     using R = std::conditional_t<rank == 0, T, xt::xtensor<T, rank>>;
-    if constexpr (engine::detail::check_names<E>() &&
-                  engine::detail::check_bindings<engine::detail::entry::value, E, std::remove_cvref_t<decltype(b)>>()) {
+    if constexpr (!engine::detail::check_names<E>()) {
+      return R{};
+    } else if constexpr (engine::detail::check_bindings<engine::detail::entry::value, E, std::remove_cvref_t<decltype(b)>>()) {
       compiled_tensor<E> step(expr);
       return R(step(b).value());
     } else {
@@ -123,8 +124,9 @@ struct gradient_function {
     using first = std::tuple_element_t<0, std::tuple<Wrt...>>;
     using G = std::conditional_t<sizeof...(Wrt) == 1, owned_tensor_t<T, first>, tensor_gradients<T, Wrt...>>;
     using R = std::conditional_t<WithValue, value_and_gradient<T, G>, G>;
-    if constexpr (engine::detail::check_differentiable<E, Wrt...>() &&
-                  engine::detail::check_bindings<engine::detail::entry::grad, E, Bindings>()) {
+    if constexpr (!engine::detail::check_differentiable<E, Wrt...>()) {
+      return R{};  // reported once; no second message about the bindings
+    } else if constexpr (engine::detail::check_bindings<engine::detail::entry::grad, E, Bindings>()) {
       compiled_tensor<E, Wrt...> step(expr);
       const auto r = step(b);
       G g = [&] {

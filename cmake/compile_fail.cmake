@@ -15,6 +15,12 @@ set(expect "")
 if(head MATCHES "^// EXPECT: ([^\r\n]+)")
   set(expect "${CMAKE_MATCH_1}")
 endif()
+# An optional second line "// CONTEXT: <regex>" must match somewhere in the compiler's output:
+# the diagnostic's instantiation context, where the offending extents are spelled out.
+set(context "")
+if(head MATCHES "^// EXPECT: [^\r\n]+\r?\n// CONTEXT: ([^\r\n]+)")
+  set(context "${CMAKE_MATCH_1}")
+endif()
 
 set(config_args "")
 if(CONFIG)
@@ -47,5 +53,9 @@ endif()
 if(NOT first_error MATCHES "${expect}")
   message(FATAL_ERROR "${SOURCE}: the error does not match the expected message.\n"
                       "expected: ${expect}\nerror: ${first_error}\n\n${output}")
+endif()
+if(NOT context STREQUAL "" AND NOT output MATCHES "${context}")
+  message(FATAL_ERROR "${SOURCE}: the diagnostic does not show the expected context.\n"
+                      "expected somewhere: ${context}\n\n${output}")
 endif()
 message(STATUS "rejected as expected: ${first_error}")

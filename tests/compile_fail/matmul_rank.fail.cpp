@@ -1,0 +1,11 @@
+// EXPECT: tapeless::matmul: operands must be two matrices
+// CONTEXT: matmul_ranks_unsupported<1, 2>
+// A vector is not a matrix: reshape it to (1, 3) first.
+#include <tapeless/tapeless.hpp>
+
+namespace tl = tapeless;
+
+constexpr auto v = tl::input<"v", tl::shape<3>>;
+constexpr auto w = tl::param<"w", tl::shape<3, 2>>;
+
+auto build() { return tl::matmul(v, w); }

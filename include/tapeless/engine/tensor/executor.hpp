@@ -56,6 +56,15 @@ class executor {
     return true;
   }();
 
+  /// A full sum or mean at the root whose gradient is taken: its adjoint (the seed) is known
+  /// before the pass, so its value is summed in the same loop as the reverse pass, reading each
+  /// element once.
+  static constexpr bool root_fused_with_backward = [] {
+    const graph::node_descriptor* d = G.nodes[root].descriptor;
+    return P.needed[root] && d->kind == node_kind::op && d->category == op_class::reduction && d->rank == 0 &&
+           (d->name == "sum" || d->name == "mean");
+  }();
+
   executor() {
     if constexpr (all_static) {
       for (std::size_t i = 0; i < N; ++i)
@@ -87,7 +96,8 @@ class executor {
     static_assert(sizeof...(Wrt) > 0);
     layout<T>& r = adj_[root];
     const std::size_t n = element_count(val_[root].ext, rank_of(root));
-    if (seed) std::copy(seed, seed + n, r.data);
+    if constexpr (rank_of(root) == 0) *r.data = seed ? *seed : T(1);
+    else if (seed) std::copy(seed, seed + n, r.data);
     else std::fill(r.data, r.data + n, T(1));
     run_backward(std::make_index_sequence<N>{});
   }
@@ -303,7 +313,9 @@ class executor {
   template <std::size_t I>
   void forward_node() {
     constexpr const graph::node_descriptor* d = G.nodes[I].descriptor;
-    if constexpr (P.roles[I] == role::stored || P.roles[I] == role::alias) {
+    if constexpr (I == root && root_fused_with_backward && sizeof...(Wrt) > 0) {
+      // summed by the reverse pass (backward() is always called after forward() here)
+    } else if constexpr (P.roles[I] == role::stored || P.roles[I] == role::alias) {
       if constexpr (d->category == op_class::elementwise) loop_forward<I>();
       else if constexpr (d->category == op_class::reduction) reduce_forward<I>();
       else if constexpr (d->category == op_class::matmul) matmul_forward<I>();
@@ -393,9 +405,18 @@ class executor {
       if (reduction && x == top && P.edge[U][0] != write::none) return true;
       return false;
     }
+    /// Whether some input's adjoint is a sum along each row (it is broadcast along the rows).
+    static constexpr bool accumulates_along_rows = [] {
+      for (std::size_t k = 0; k < input_count; ++k)
+        if (adjoint_stride_kind(k) == 0 && gets_adjoint(k)) return true;
+      return false;
+    }();
   };
 
   /// Streams of one loop over a row: a pointer per input and its offset at the row start.
+  /// Elements a loop processes side by side when it reduces along its rows.
+  static constexpr std::size_t lanes = 64 / sizeof(T);
+
   template <std::size_t U>
   struct streams {
     using info = loop<U>;
@@ -406,21 +427,22 @@ class executor {
     std::array<T*, n_in> adj{};
     std::array<strides_t, n_in> adj_stride{};
     std::array<std::ptrdiff_t, n_in> adj_off{};
-    std::array<T, n_in> acc{};
   };
 
   template <std::size_t U>
   void setup_inputs(streams<U>& s, const extents_t& it, bool with_adjoints) const {
     using info = loop<U>;
-    for (std::size_t k = 0; k < info::input_count; ++k) {
-      const std::size_t x = info::inputs[k];
-      s.in[k] = val_[x].data;
-      s.in_stride[k] = aligned_strides(val_[x], rank_of(x), it, info::R);
-      if (with_adjoints && P.adjoint_buffer[x]) {
-        s.adj[k] = adj_[x].data;
-        s.adj_stride[k] = aligned_strides(adj_[x], rank_of(x), it, info::R);
+    for_each_input<U>([&]<std::size_t K>(std::integral_constant<std::size_t, K>) {
+      constexpr std::size_t x = info::inputs[K];
+      s.in[K] = val_[x].data;
+      if constexpr (info::R > 0) s.in_stride[K] = aligned_strides(val_[x], rank_of(x), it, info::R);
+      if constexpr (P.adjoint_buffer[x]) {
+        if (with_adjoints) {
+          s.adj[K] = adj_[x].data;
+          if constexpr (info::R > 0) s.adj_stride[K] = aligned_strides(adj_[x], rank_of(x), it, info::R);
+        }
       }
-    }
+    });
   }
 
   /// Offsets at the start of row `row` (all axes but the last) for each stream.
@@ -434,20 +456,60 @@ class executor {
     }
   }
 
+  /// The inputs of one row, in locals the compiler can keep in registers: the row's start
+  /// pointer and inner stride of each input read along the row, the value of each input that is
+  /// constant along it.
+  template <std::size_t U>
+  struct row_view {
+    static constexpr std::size_t n = streams<U>::n_in;
+    std::array<const T*, n> ptr{};
+    std::array<std::ptrdiff_t, n> step{};
+    std::array<T, n> value{};
+  };
+
+  /// Where one row's contributions go: the row's start in each input's adjoint, and per-lane
+  /// partial sums for the adjoints that are constant along the row.
+  template <std::size_t U>
+  struct adjoint_row {
+    static constexpr std::size_t n = streams<U>::n_in;
+    std::array<T*, n> ptr;
+    std::array<std::array<T, lanes>, n> acc;  // zeroed per row only where used
+  };
+
+  /// Calls f(integral_constant<K>) for each input K of loop U.
+  template <std::size_t U, class F>
+  static void for_each_input(F&& f) {
+    [&]<std::size_t... K>(std::index_sequence<K...>) {
+      (f(std::integral_constant<std::size_t, K>{}), ...);
+    }(std::make_index_sequence<loop<U>::input_count>{});
+  }
+
+  template <std::size_t U>
+  static row_view<U> load_row(const streams<U>& s) {
+    using info = loop<U>;
+    row_view<U> r;
+    for_each_input<U>([&]<std::size_t K>(std::integral_constant<std::size_t, K>) {
+      r.ptr[K] = s.in[K] + s.in_off[K];
+      if constexpr (info::value_stride_kind(K) == 2) r.step[K] = s.in_stride[K][info::R - 1];
+      if constexpr (info::value_stride_kind(K) == 0) r.value[K] = *r.ptr[K];
+    });
+    return r;
+  }
+
   template <std::size_t U, std::size_t K>
-  static T read_input(const streams<U>& s, const std::array<T, streams<U>::n_in>& row_value, std::size_t j) {
+  static T read_input(const row_view<U>& r, std::size_t j) {
     constexpr int kind = loop<U>::value_stride_kind(K);
-    if constexpr (kind == 0) return row_value[K];
-    else if constexpr (kind == 1) return s.in[K][s.in_off[K] + static_cast<std::ptrdiff_t>(j)];
-    else return s.in[K][s.in_off[K] + static_cast<std::ptrdiff_t>(j) * s.in_stride[K][loop<U>::R - 1]];
+    if constexpr (kind == 0) return r.value[K];
+    else if constexpr (kind == 1) return r.ptr[K][j];
+    else return r.ptr[K][static_cast<std::ptrdiff_t>(j) * r.step[K]];
   }
 
   /// Values of every input and member at element j of the current row.
   template <std::size_t U>
-  static void evaluate(T* v, const streams<U>& s, const std::array<T, streams<U>::n_in>& row_value, std::size_t j) {
+  static void evaluate(T* v, const row_view<U>& r, std::size_t j) {
     using info = loop<U>;
     [&]<std::size_t... K>(std::index_sequence<K...>) {
-      ((v[K] = read_input<U, K>(s, row_value, j)), ...);
+      ((v[K] = read_input<U, K>(r, j)), ...);
     }(std::make_index_sequence<info::input_count>{});
     [&]<std::size_t... M>(std::index_sequence<M...>) {
       (compute<U, info::members[M]>(v), ...);
@@ -464,13 +526,6 @@ class executor {
   }
 
   template <std::size_t U>
-  static void load_row_values(const streams<U>& s, std::array<T, streams<U>::n_in>& row_value) {
-    using info = loop<U>;
-    for (std::size_t k = 0; k < info::input_count; ++k)
-      if (info::value_stride_kind(k) == 0) row_value[k] = s.in[k][s.in_off[k]];
-  }
-
-  template <std::size_t U>
   void loop_forward() {
     using info = loop<U>;
     const extents_t& it = val_[U].ext;
@@ -480,14 +535,14 @@ class executor {
     streams<U> s;
     setup_inputs<U>(s, it, false);
     T* out = val_[U].data;
-    std::array<T, streams<U>::n_in> row_value{};
+    row_view<U> row_value;
     for (std::size_t row = 0; row < rows && n > 0; ++row) {
       if constexpr (R > 1) row_offsets(row, it, R, info::input_count, s.in_stride.data(), s.in_off.data());
-      load_row_values<U>(s, row_value);
+      row_value = load_row<U>(s);
       T* o = out + row * n;
       for (std::size_t j = 0; j < n; ++j) {
         T v[info::locals];
-        evaluate<U>(v, s, row_value, j);
+        evaluate<U>(v, row_value, j);
         o[j] = v[info::local(U)];
       }
     }
@@ -535,19 +590,29 @@ class executor {
     setup_inputs<U>(s, it, false);
     const strides_t os = reduced_strides<U>(out);
     constexpr bool inner_reduced = R == 0 || op::reduces(R - 1);
-    std::array<T, streams<U>::n_in> row_value{};
+    row_view<U> row_value;
     for (std::size_t row = 0; row < rows; ++row) {
       std::ptrdiff_t ooff = 0;
       if constexpr (R > 1) {
         row_offsets(row, it, R, info::input_count, s.in_stride.data(), s.in_off.data());
         row_offsets(row, it, R, 1, &os, &ooff);
       }
-      load_row_values<U>(s, row_value);
+      row_value = load_row<U>(s);
       if constexpr (inner_reduced) {
+        T lane[lanes];
+        for (std::size_t l = 0; l < lanes; ++l) lane[l] = identity;
+        std::size_t j = 0;
+        for (; j + lanes <= n; j += lanes)
+          for (std::size_t l = 0; l < lanes; ++l) {
+            T v[info::locals];
+            evaluate<U>(v, row_value, j + l);
+            lane[l] = combine<U>(lane[l], v[info::local(info::top)]);
+          }
         T acc = out.data[ooff];
-        for (std::size_t j = 0; j < n; ++j) {
+        for (std::size_t l = 0; l < lanes; ++l) acc = combine<U>(acc, lane[l]);
+        for (; j < n; ++j) {
           T v[info::locals];
-          evaluate<U>(v, s, row_value, j);
+          evaluate<U>(v, row_value, j);
           acc = combine<U>(acc, v[info::local(info::top)]);
         }
         out.data[ooff] = acc;
@@ -555,7 +620,7 @@ class executor {
         T* o = out.data + ooff;
         for (std::size_t j = 0; j < n; ++j) {
           T v[info::locals];
-          evaluate<U>(v, s, row_value, j);
+          evaluate<U>(v, row_value, j);
           o[j] = combine<U>(o[j], v[info::local(info::top)]);
         }
       }
@@ -574,11 +639,11 @@ class executor {
           row_offsets(row, it, R, info::input_count, s.in_stride.data(), s.in_off.data());
           row_offsets(row, it, R, 1, &os, &ooff);
         }
-        load_row_values<U>(s, row_value);
+        row_value = load_row<U>(s);
         const std::ptrdiff_t step = inner_reduced ? 0 : 1;
         for (std::size_t j = 0; j < n; ++j) {
           T v[info::locals];
-          evaluate<U>(v, s, row_value, j);
+          evaluate<U>(v, row_value, j);
           const std::ptrdiff_t o = ooff + static_cast<std::ptrdiff_t>(j) * step;
           count[o] += v[info::local(info::top)] == out.data[o] ? T(1) : T(0);
         }
@@ -689,9 +754,17 @@ class executor {
 
   template <std::size_t U>
   void zero_first_contributions() {
-    for (std::size_t x = 0; x < N; ++x)
-      if (P.zero_first[x] && P.first_unit[x] == U)
-        std::fill(adj_[x].data, adj_[x].data + element_count(adj_[x].ext, rank_of(x)), T(0));
+    [&]<std::size_t... X>(std::index_sequence<X...>) {
+      (
+          [&] {
+            if constexpr (P.zero_first[X] && P.first_unit[X] == U) {
+              T* p = adj_[X].data;
+              if constexpr (rank_of(X) == 0) *p = T(0);
+              else std::fill(p, p + element_count(adj_[X].ext, rank_of(X)), T(0));
+            }
+          }(),
+          ...);
+    }(std::make_index_sequence<N>{});
   }
 
   template <std::size_t I>
@@ -717,11 +790,11 @@ class executor {
 
   /// Pushes the adjoint of member M (in a[]) to its operands.
   template <std::size_t U, std::size_t M>
-  static void pull(const T* v, T* a, streams<U>& s, std::size_t j) {
+  static void pull(const T* v, T* a, adjoint_row<U>& s, std::size_t j, std::size_t l) {
     using info = loop<U>;
     using op = typename node_t<M>::op;
     [&]<std::size_t... K>(std::index_sequence<K...>) {
-      (pull_edge<U, M, K>(v, a, s, j, [&] {
+      (pull_edge<U, M, K>(v, a, s, j, l, [&] {
          return static_cast<T>(
              op::template vjp<K>(a[info::local(M)], v[info::local(M)], v[info::local(G.nodes[M].operands[K])]...));
        }),
@@ -730,7 +803,7 @@ class executor {
   }
 
   template <std::size_t U, std::size_t M, std::size_t K, class F>
-  static void pull_edge(const T*, T* a, streams<U>& s, std::size_t j, F&& contribution) {
+  static void pull_edge(const T*, T* a, adjoint_row<U>& s, std::size_t j, std::size_t l, F&& contribution) {
     using info = loop<U>;
     constexpr write mode = P.edge[M][K];
     if constexpr (mode != write::none) {
@@ -740,18 +813,18 @@ class executor {
         a[info::local(x)] = c;
       } else {
         constexpr std::size_t k = info::local(x);
-        deliver<U, k, mode>(s, c, j);
+        deliver<U, k, mode>(s, c, j, l);
       }
     }
   }
 
   template <std::size_t U, std::size_t K, write Mode>
-  static void deliver(streams<U>& s, T c, std::size_t j) {
+  static void deliver(adjoint_row<U>& s, T c, std::size_t j, std::size_t l) {
     constexpr int kind = loop<U>::adjoint_stride_kind(K);
     if constexpr (kind == 0) {
-      s.acc[K] += c;
+      s.acc[K][l] += c;
     } else {
-      T& dst = s.adj[K][s.adj_off[K] + static_cast<std::ptrdiff_t>(j)];
+      T& dst = s.ptr[K][j];
       if constexpr (Mode == write::assign) dst = c;
       else dst += c;
     }
@@ -782,8 +855,10 @@ class executor {
     } else {
       gs = g.stride;
     }
-    std::array<T, streams<U>::n_in> row_value{};
+    row_view<U> row_value;
     std::array<std::ptrdiff_t, streams<U>::n_in> adj_off_tmp{};
+    constexpr bool with_value = U == root && root_fused_with_backward;
+    T value_lane[lanes]{};
     for (std::size_t row = 0; row < rows; ++row) {
       std::ptrdiff_t goff = 0;
       if constexpr (R > 1) {
@@ -792,15 +867,20 @@ class executor {
         row_offsets(row, it, R, 1, &gs, &goff);
         for (std::size_t k = 0; k < info::input_count; ++k) s.adj_off[k] = adj_off_tmp[k];
       }
-      load_row_values<U>(s, row_value);
-      for (std::size_t k = 0; k < info::input_count; ++k) s.acc[k] = T(0);
+      row_value = load_row<U>(s);
+      adjoint_row<U> ar;
+      for (std::size_t k = 0; k < info::input_count; ++k) ar.ptr[k] = s.adj[k] + s.adj_off[k];
+      for_each_input<U>([&]<std::size_t K>(std::integral_constant<std::size_t, K>) {
+        if constexpr (info::adjoint_stride_kind(K) == 0 && info::gets_adjoint(K)) ar.acc[K].fill(T(0));
+      });
       const std::ptrdiff_t gstep = R == 0 ? 0 : gs[R - 1];
-      for (std::size_t j = 0; j < n; ++j) {
+      const auto element = [&](std::size_t j, std::size_t l) {
         T v[info::locals];
         T a[info::locals];
-        evaluate<U>(v, s, row_value, j);
+        evaluate<U>(v, row_value, j);
         const std::ptrdiff_t go = goff + static_cast<std::ptrdiff_t>(j) * gstep;
         T top_adjoint = g.data[go];
+        if constexpr (with_value) value_lane[l] += v[info::local(info::top)];
         if constexpr (reduction) {
           using op = typename node_t<U>::op;
           if constexpr (op::kind == ops::reduce_kind::mean) top_adjoint *= scale;
@@ -810,20 +890,33 @@ class executor {
             a[info::local(info::top)] = top_adjoint;
           } else {
             constexpr std::size_t k = info::local(info::top);
-            if constexpr (P.edge[U][0] != write::none) deliver<U, k, P.edge[U][0]>(s, top_adjoint, j);
+            if constexpr (P.edge[U][0] != write::none) deliver<U, k, P.edge[U][0]>(ar, top_adjoint, j, l);
           }
         } else {
           a[info::local(U)] = top_adjoint;
         }
         [&]<std::size_t... M>(std::index_sequence<M...>) {
-          (pull<U, info::members[info::member_count - 1 - M]>(v, a, s, j), ...);
+          (pull<U, info::members[info::member_count - 1 - M]>(v, a, ar, j, l), ...);
         }(std::make_index_sequence<info::member_count>{});
-      }
-      for (std::size_t k = 0; k < info::input_count; ++k) {
-        if (info::adjoint_stride_kind(k) != 0 || !info::gets_adjoint(k)) continue;
-        if (info::assigns(k)) s.adj[k][s.adj_off[k]] = s.acc[k];
-        else s.adj[k][s.adj_off[k]] += s.acc[k];
-      }
+      };
+      std::size_t j = 0;
+      if constexpr (info::accumulates_along_rows || with_value)
+        for (; j + lanes <= n; j += lanes)
+          for (std::size_t l = 0; l < lanes; ++l) element(j + l, l);
+      for (; j < n; ++j) element(j, 0);
+      for_each_input<U>([&]<std::size_t K>(std::integral_constant<std::size_t, K>) {
+        if constexpr (info::adjoint_stride_kind(K) == 0 && info::gets_adjoint(K)) {
+          T total = T(0);
+          for (std::size_t l = 0; l < lanes; ++l) total += ar.acc[K][l];
+          if constexpr (info::assigns(K)) *ar.ptr[K] = total;
+          else *ar.ptr[K] += total;
+        }
+      });
+    }
+    if constexpr (with_value) {
+      T total = T(0);
+      for (std::size_t l = 0; l < lanes; ++l) total += value_lane[l];
+      val_[U].data[0] = total * scale;
     }
   }
 

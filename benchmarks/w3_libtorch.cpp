@@ -11,6 +11,8 @@
 //   zeroed grads. All 1000 points per step.
 // W3b/libtorch_batched: how LibTorch is normally used for this loss: x and y as 1000-element
 //   tensors, one loss ((w*x + b - y)^2).sum(), one backward() per step, same update.
+// W3c/libtorch: the same code as W3b/libtorch_batched, the reference of W3c (the loss as one
+//   tensor expression).
 #include <benchmark/benchmark.h>
 #include <torch/torch.h>
 
@@ -66,7 +68,7 @@ void W3b_libtorch(benchmark::State& state) {
   state.counters["points"] = static_cast<double>(w3::b_points);
 }
 
-void W3b_libtorch_batched(benchmark::State& state) {
+void batched(benchmark::State& state) {
   torch::set_num_threads(1);
   const w3::b_data d = w3::b_points_data();
   const torch::Tensor xt = torch::from_blob(const_cast<double*>(d.x.data()), {static_cast<long>(w3::b_points)}, f64).clone();
@@ -92,4 +94,5 @@ void W3b_libtorch_batched(benchmark::State& state) {
 
 BENCHMARK(W3a_libtorch)->Name("W3a/libtorch");
 BENCHMARK(W3b_libtorch)->Name("W3b/libtorch");
-BENCHMARK(W3b_libtorch_batched)->Name("W3b/libtorch_batched");
+BENCHMARK(batched)->Name("W3b/libtorch_batched");
+BENCHMARK(batched)->Name("W3c/libtorch");

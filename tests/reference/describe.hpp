@@ -41,10 +41,14 @@ class describer {
       if (const auto seen = ids_.find(typeid(E)); seen != ids_.end()) return seen->second;
     }
     const tapeless::graph::node_descriptor& d = *tapeless::graph::descriptor_v<E>;
-    reference::graph_node n{reference_kind(d.kind), std::string(d.name), 0, {}};
+    reference::graph_node n;
+    n.kind = reference_kind(d.kind);
+    n.name = std::string(d.name);
+    n.shape.assign(E::shape_type::extents.begin(), E::shape_type::extents.end());
     if constexpr (is_node_v<E>) {
       if (d.arity != E::arity) throw std::logic_error("describe: descriptor arity differs from the node's");
       n.operands = visit_operands(e, std::make_index_sequence<E::arity>{});
+      describe_parameters<typename E::op>(n);
     } else if constexpr (is_constant_v<E> || is_literal_v<E>) {
       n.value = static_cast<double>(e.value);
     }
@@ -56,6 +60,22 @@ class describer {
 
  private:
   std::unordered_map<std::type_index, std::size_t> ids_;
+
+  // The op's parameters that its name and the node's shape do not tell: reduced axes and
+  // keepdims, the axes a transpose swaps, a slice's rows, a concatenation's axis.
+  template <class Op>
+  static void describe_parameters(reference::graph_node& n) {
+    if constexpr (requires { Op::keep_dims; Op::axes; }) {
+      n.axes.assign(Op::axes.begin(), Op::axes.end());
+      n.keepdims = Op::keep_dims;
+    } else if constexpr (requires { Op::axis0; Op::axis1; }) {
+      n.axes = {Op::axis0, Op::axis1};
+    } else if constexpr (requires { Op::begin; Op::end; }) {
+      n.axes = {Op::begin, Op::end};
+    } else if constexpr (requires { Op::axis; }) {
+      n.axes = {Op::axis};
+    }
+  }
 
   template <class E, std::size_t... K>
   std::vector<std::size_t> visit_operands(const E& e, std::index_sequence<K...>) {

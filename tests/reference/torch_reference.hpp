@@ -1,7 +1,9 @@
 #pragma once
 // The dynamic reference: a graph described at run time is rebuilt with LibTorch tensors whose
 // autograd records a tape, and differentiated with backward(). The interface has no templates
-// and no torch types, so only torch_reference.cpp pays for including LibTorch.
+// and no torch types, so only torch_reference.cpp pays for including LibTorch. Scalar graphs use
+// evaluate(); tensor graphs (shapes, broadcasting, reductions, matmul, views) use
+// evaluate_tensors().
 #include <cstddef>
 #include <map>
 #include <string>
@@ -13,7 +15,9 @@ enum class dtype { float32, float64 };
 
 enum class node_kind {
   op,        ///< `name` is the op: add sub mul div neg square pow exp log sqrt abs sin cos tanh
-             ///< sigmoid relu softplus max min
+             ///< sigmoid relu softplus max min (elementwise, broadcasting), lt le gt ge eq ne (masks
+             ///< in the dtype), where, sum mean amax amin, matmul, transpose, reshape,
+             ///< broadcast_to, slice, concatenate
   input,     ///< a leaf without gradient (requires_grad=False)
   param,     ///< a leaf with gradient (requires_grad=True)
   constant,  ///< a number, `value`
@@ -24,6 +28,12 @@ struct graph_node {
   std::string name;                   ///< the op, or the leaf's name
   double value = 0;                   ///< a constant's value
   std::vector<std::size_t> operands;  ///< positions of earlier nodes
+  std::vector<std::size_t> shape;     ///< extents of the node's value ({} for a scalar)
+  /// The op's parameters: sum mean amax amin: the reduced axes ({} for all); transpose: the two
+  /// axes; slice: begin and end on the leading axis; concatenate: the axis. reshape and
+  /// broadcast_to take their target from `shape`.
+  std::vector<std::size_t> axes;
+  bool keepdims = false;              ///< reductions: reduced axes stay with extent 1
 };
 
 /// A DAG in topological order: operands come before their consumers; the last node is the root.
@@ -42,5 +52,27 @@ struct evaluation {
 /// Throws std::invalid_argument for an unknown op, a wrong arity, a bad operand position, a
 /// missing binding or a non-scalar result.
 evaluation evaluate(const graph& g, const std::map<std::string, double>& bindings);
+
+/// Row-major data with its extents ({} for a scalar), in double whatever the graph's dtype.
+struct tensor {
+  std::vector<std::size_t> shape;
+  std::vector<double> data;
+};
+
+/// The root's value and the gradient of every param of the graph, by name. A param that the
+/// root does not reach (or reaches only through a comparison) has a gradient of zeros.
+struct tensor_evaluation {
+  tensor value;
+  std::map<std::string, tensor> gradients;
+};
+
+/// Builds `g` with LibTorch tensors of the graph's dtype (leaves bound by name, extents checked
+/// against the leaf's `shape`) and runs backward from the root: with `seed` as the root's
+/// gradient (PyTorch's backward(gradient)), or with 1 when `seed` is null and the root is a
+/// scalar. Throws std::invalid_argument for an unknown op, a wrong arity, a bad operand
+/// position, a missing or misshapen binding, a result whose extents differ from its node's
+/// `shape`, or a non-scalar root without a seed.
+tensor_evaluation evaluate_tensors(const graph& g, const std::map<std::string, tensor>& bindings,
+                                   const tensor* seed = nullptr);
 
 }  // namespace tapeless::reference

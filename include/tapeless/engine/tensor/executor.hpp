@@ -752,19 +752,30 @@ class executor {
     (backward_node<N - 1 - I>(), ...);
   }
 
+  /// The adjoints that unit U zeroes before accumulating into them (broadcast inputs it
+  /// reaches first).
+  template <std::size_t U>
+  struct zeroed_by {
+    static constexpr std::size_t count = [] {
+      std::size_t n = 0;
+      for (std::size_t x = 0; x < N; ++x) n += P.zero_first[x] && P.first_unit[x] == U;
+      return n;
+    }();
+    static constexpr std::array<std::size_t, count> ids = [] {
+      std::array<std::size_t, count> a{};
+      std::size_t n = 0;
+      for (std::size_t x = 0; x < N; ++x)
+        if (P.zero_first[x] && P.first_unit[x] == U) a[n++] = x;
+      return a;
+    }();
+  };
+
   template <std::size_t U>
   void zero_first_contributions() {
-    [&]<std::size_t... X>(std::index_sequence<X...>) {
-      (
-          [&] {
-            if constexpr (P.zero_first[X] && P.first_unit[X] == U) {
-              T* p = adj_[X].data;
-              if constexpr (rank_of(X) == 0) *p = T(0);
-              else std::fill(p, p + element_count(adj_[X].ext, rank_of(X)), T(0));
-            }
-          }(),
-          ...);
-    }(std::make_index_sequence<N>{});
+    for (std::size_t x : zeroed_by<U>::ids) {
+      T* p = adj_[x].data;
+      std::fill(p, p + element_count(adj_[x].ext, rank_of(x)), T(0));
+    }
   }
 
   template <std::size_t I>

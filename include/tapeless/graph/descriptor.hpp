@@ -26,6 +26,7 @@ struct node_descriptor {
   std::size_t rank = 0;                       ///< rank of the node's shape
   const std::size_t* extents = nullptr;       ///< its static extents (`dynamic` where unknown)
   bool swaps_last_two_axes = false;           ///< a transpose of the last two axes
+  bool vjp_reads_operands = true;             ///< false: the op's VJP needs only g and its output
 };
 
 namespace detail {
@@ -95,13 +96,20 @@ constexpr bool swaps_last_two() {
 }
 
 template <class E>
+constexpr bool vjp_reads_operands() {
+  if constexpr (requires { E::op::vjp_reads_operands; }) return E::op::vjp_reads_operands;
+  else return true;
+}
+
+template <class E>
 constexpr node_descriptor make_descriptor() {
   std::uint64_t h = structural_hash<E>();
   if constexpr (is_node_v<E>) {
     const auto& operands = operand_list<E, std::make_index_sequence<E::arity>>::value;
     for (const node_descriptor* o : operands) h = mix(h, o->hash);
     return {E::kind,        name_of<E>(), dtype_name<typename E::value_type>, E::positional, E::arity, operands, h,
-            E::op::category, E::shape_type::rank, E::shape_type::extents.data(), swaps_last_two<E>()};
+            E::op::category, E::shape_type::rank, E::shape_type::extents.data(), swaps_last_two<E>(),
+            vjp_reads_operands<E>()};
   } else {
     return {E::kind, name_of<E>(), dtype_name<typename E::value_type>, E::positional, 0, nullptr, h, op_class::elementwise,
             E::shape_type::rank, E::shape_type::extents.data()};

@@ -10,6 +10,7 @@ namespace ops {
 struct negate : elementwise {
   static constexpr std::string_view name = "neg";
   static constexpr auto forward(const auto& a) { return -a; }
+  static constexpr bool vjp_reads_operands = false;  // the output suffices
   template <std::size_t K>
   static constexpr auto vjp(const auto& g, const auto&, const auto&) { return -g; }
   static constexpr auto jvp(const auto&, const auto&, const auto& da) { return -da; }

@@ -275,17 +275,16 @@ class executor {
     };
     for (std::size_t i = 0; i < N; ++i) {
       const std::size_t n = element_count(val_[i].ext, rank_of(i));
-      if (P.roles[i] == role::stored) {
-        value_at[i] = take(n);
-        if (has_tie_count(i)) aux_at[i] = take(n);
-      }
+      if (P.roles[i] == role::stored && !P.in_place[i]) value_at[i] = take(n);
+      if (P.roles[i] == role::stored && has_tie_count(i)) aux_at[i] = take(n);
       if (P.adjoint_buffer[i]) adjoint_at[i] = take(n);
     }
     arena_.reserve(total);
     T* base = arena_.data();
     for (std::size_t i = 0; i < N; ++i) {
       if (P.roles[i] == role::stored) {
-        val_[i].data = base + value_at[i];
+        // An in-place unit writes over its operand, which was laid out before it.
+        val_[i].data = P.in_place[i] ? val_[G.nodes[i].operands[0]].data : base + value_at[i];
         val_[i].stride = contiguous_strides(val_[i].ext, rank_of(i));
         if (has_tie_count(i)) aux_[i] = base + aux_at[i];
       }
@@ -505,15 +504,21 @@ class executor {
   }
 
   /// Values of every input and member at element j of the current row.
-  template <std::size_t U>
+  /// In the reverse pass (Reverse) an in-place unit reads its own output from the buffer its
+  /// operand occupied; its VJP needs nothing else.
+  template <std::size_t U, bool Reverse = false>
   static void evaluate(T* v, const row_view<U>& r, std::size_t j) {
     using info = loop<U>;
     [&]<std::size_t... K>(std::index_sequence<K...>) {
       ((v[K] = read_input<U, K>(r, j)), ...);
     }(std::make_index_sequence<info::input_count>{});
-    [&]<std::size_t... M>(std::index_sequence<M...>) {
-      (compute<U, info::members[M]>(v), ...);
-    }(std::make_index_sequence<info::member_count>{});
+    if constexpr (Reverse && P.in_place[U]) {
+      v[info::local(U)] = v[0];
+    } else {
+      [&]<std::size_t... M>(std::index_sequence<M...>) {
+        (compute<U, info::members[M]>(v), ...);
+      }(std::make_index_sequence<info::member_count>{});
+    }
   }
 
   template <std::size_t U, std::size_t M>
@@ -888,7 +893,7 @@ class executor {
       const auto element = [&](std::size_t j, std::size_t l) {
         T v[info::locals];
         T a[info::locals];
-        evaluate<U>(v, row_value, j);
+        evaluate<U, true>(v, row_value, j);
         const std::ptrdiff_t go = goff + static_cast<std::ptrdiff_t>(j) * gstep;
         T top_adjoint = g.data[go];
         if constexpr (with_value) value_lane[l] += v[info::local(info::top)];

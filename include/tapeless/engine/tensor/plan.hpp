@@ -39,6 +39,7 @@ struct tensor_plan {
   std::array<std::array<write, graph::max_arity>, N> edge{};  ///< per operand edge
   std::array<bool, N> zero_first{};   ///< adjoint zeroed before its first contribution (broadcast)
   std::array<std::size_t, N> first_unit{};  ///< the unit that makes the first contribution
+  std::array<bool, N> in_place{};     ///< an elementwise unit that overwrites its operand's buffer
   std::size_t value_buffers = 0;      ///< stored nodes (plus tie counts of amax / amin)
   std::size_t adjoint_buffers = 0;
 
@@ -106,9 +107,24 @@ constexpr tensor_plan<N> make_plan(const graph::graph_table<N>& g, const std::ar
   // Fused nodes belong to the unit their consumer chain reaches.
   for (std::size_t i = N; i-- > 0;)
     if (p.roles[i] == role::fused) p.unit[i] = p.unit[g.nodes[i].consumer];
+  // A unary elementwise unit over a stored matmul or elementwise result that nothing else reads
+  // writes in place (relu over x·w1 in seed 003), provided its VJP needs only its output.
   for (std::size_t i = 0; i < N; ++i) {
+    const graph::node_record& r = g.nodes[i];
+    const graph::node_descriptor* d = r.descriptor;
+    if (p.roles[i] != role::stored || d->category != op_class::elementwise || r.arity != 1) continue;
+    if (p.needed[i] && d->vjp_reads_operands) continue;
+    const std::size_t o = r.operands[0];
+    const graph::node_descriptor* od = g.nodes[o].descriptor;
+    const bool kernel_output = od->kind == node_kind::op &&
+                               (od->category == op_class::matmul || od->category == op_class::elementwise);
+    if (p.roles[o] == role::stored && kernel_output && !p.in_place[o] && g.nodes[o].fan_out == 1 &&
+        detail::same_extents(od, d) && od->dtype == d->dtype)
+      p.in_place[i] = true;
+  }
+  for (std::size_t i = 0; i < N; ++i) {
+    if (p.roles[i] == role::stored && !p.in_place[i]) ++p.value_buffers;
     if (p.roles[i] == role::stored) {
-      ++p.value_buffers;
       const graph::node_descriptor* d = g.nodes[i].descriptor;
       if (d->category == op_class::reduction && (d->name == "amax" || d->name == "amin")) ++p.value_buffers;
     }

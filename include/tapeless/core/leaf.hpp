@@ -18,6 +18,7 @@ struct leaf {
   static_assert(Kind == node_kind::input || Kind == node_kind::param,
                 "tapeless::leaf: a leaf is either an input or a param");
   static_assert(Name.size() > 0, "tapeless::leaf: a leaf needs a non-empty name");
+  static_assert(Shape::rank <= 4, "tapeless::leaf: tensors have rank 0 to 4; reshape the data to fewer axes");
 
   using value_type = T;
   using shape_type = Shape;

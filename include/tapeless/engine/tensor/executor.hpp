@@ -49,6 +49,12 @@ class executor {
 
   static constexpr std::size_t rank_of(std::size_t i) { return G.nodes[i].descriptor->rank; }
   static constexpr std::size_t static_extent(std::size_t i, std::size_t d) { return G.nodes[i].descriptor->extents[d]; }
+  static_assert([] {
+    for (std::size_t i = 0; i < N; ++i)
+      if (G.nodes[i].descriptor->rank > max_rank) return false;
+    return true;
+  }(), "tapeless: a node of the expression has rank above 4 (broadcast_to or reshape); tensors have rank 0 to 4");
+
   static constexpr bool all_static = [] {
     for (std::size_t i = 0; i < N; ++i)
       for (std::size_t d = 0; d < rank_of(i); ++d)

@@ -1,6 +1,7 @@
 #!/usr/bin/python3
-"""Compile cost: time and peak memory of the compiler for each example and each generated deep
-graph, with the exact command CMake uses (from compile_commands.json), under /usr/bin/time -v.
+"""Compile cost: time and peak memory of the compiler for each example, each generated deep
+scalar graph (deepN), the generated deep tensor network (deepnet50) and W1's tapeless translation
+unit (w1_tapeless), with the exact command CMake uses (from compile_commands.json), under /usr/bin/time -v.
 The time is the compiler's CPU time (user + system): the compiler is single-threaded, so on an
 idle machine this equals the wall-clock time, and on a shared machine it does not count the time
 spent waiting for a core. The wall-clock time is printed to stderr as a detail.
@@ -9,6 +10,8 @@ translation unit is compiled RUNS times, the rounds interleaved; the medians are
     compile <target> <seconds> s <peak MB> MB
 then the growth exponent between deep100 and deep400 (time and memory ~ n^k):
     compile growth deep100-deep400 time n^<k> memory n^<k>
+Budgets (checked on stderr, '# ... over budget' when exceeded): examples 10 s / 1 GB, deep400
+10 s / 500 MB, w1_tapeless 15 s / 1.5 GB, deepnet50 60 s / 2.5 GB.
 
 Usage: compile_cost.py BUILD_DIR RUNS
 """
@@ -26,7 +29,7 @@ import tempfile
 def targets(build):
     with open(os.path.join(build, "compile_commands.json")) as f:
         entries = json.load(f)
-    examples, deep = [], []
+    examples, deep, tensor = [], [], []
     for e in entries:
         src = e["file"]
         stem = os.path.splitext(os.path.basename(src))[0]
@@ -34,9 +37,25 @@ def targets(build):
             examples.append((stem, e))
         elif re.fullmatch(r"deep\d+", stem):
             deep.append((stem, e))
+        elif re.fullmatch(r"deepnet\d+", stem) or (stem == "w1_tapeless" and os.sep + "benchmarks" + os.sep in src):
+            tensor.append((stem, e))
     examples.sort(key=lambda t: t[0])
     deep.sort(key=lambda t: int(t[0][4:]))
-    return examples + deep
+    tensor.sort(key=lambda t: t[0], reverse=True)  # w1_tapeless, then deepnet50
+    return examples + deep + tensor
+
+
+def budget(name, examples):
+    """(seconds, MB) allowed for this translation unit, or None."""
+    if name == "w1_tapeless":
+        return 15, 1536
+    if re.fullmatch(r"deepnet\d+", name):
+        return 60, 2560
+    if name == "deep400":
+        return 10, 500
+    if name in examples:
+        return 10, 1024
+    return None
 
 
 def scratch_command(entry, scratch, name):
@@ -75,6 +94,7 @@ def measure(cmd, cwd, scratch):
 def main():
     build, runs = sys.argv[1], int(sys.argv[2])
     tus = targets(build)
+    examples = {name for name, e in tus if os.sep + "examples" + os.sep in e["file"]}
     if not tus:
         raise SystemExit("compile_cost.py: no example or deep graph in compile_commands.json")
     samples = {name: [] for name, _ in tus}
@@ -90,7 +110,12 @@ def main():
         t = statistics.median(s[2] for s in samples[name])
         medians[name] = (t, m)
         print(f"compile {name} {t:.2f} s {m:.0f} MB", flush=True)
-        print(f"# compile {name} user+sys {t:.2f} s, wall {wall:.2f} s (medians of {runs})", file=sys.stderr, flush=True)
+        b = budget(name, examples)
+        verdict = ""
+        if b:
+            verdict = f"; budget {b[0]} s {b[1]} MB: " + ("ok" if t <= b[0] and m <= b[1] else "over budget")
+        print(f"# compile {name} user+sys {t:.2f} s, wall {wall:.2f} s (medians of {runs}){verdict}",
+              file=sys.stderr, flush=True)
     if "deep100" in medians and "deep400" in medians:
         (t1, m1), (t4, m4) = medians["deep100"], medians["deep400"]
         kt = math.log(t4 / t1) / math.log(4)

@@ -13,15 +13,15 @@
 //    writes x^T e / 8 (half) and sum(e) (four times). The hand-derived gradient below is the
 //    exact one, and at the first step it equals the gradient tapeless computes.
 // The seed draws x from PyTorch's generator; this example draws it from a fixed-seed generator
-// of its own (below), so its numbers are reproducible without PyTorch, and differ from a
-// PyTorch run in the iterations taken, not in where w and b end up.
+// (seed_random.hpp), so its numbers are reproducible without PyTorch. A PyTorch run sees other
+// data: it takes another number of iterations and stops at other values near w = 2, b = 3.
 #include <cmath>
-#include <cstdint>
 #include <cstdio>
-#include <random>
 #include <tapeless/tapeless.hpp>
 #include <xtensor/xnoalias.hpp>
 #include <xtensor/xtensor.hpp>
+
+#include "seed_random.hpp"
 
 namespace tl = tapeless;
 
@@ -32,29 +32,13 @@ constexpr double learning_rate = 0.001;
 constexpr double target_loss = 0.05;
 constexpr int max_iterations = 3000;
 
-/// A deterministic stand-in for torch.rand and torch.randn: 64-bit Mersenne Twister with a fixed
-/// seed, uniform in [0, 1) from its top 53 bits, standard normal by Box-Muller.
-class generator {
- public:
-  explicit generator(std::uint64_t seed) : engine_(seed) {}
-  double uniform() { return static_cast<double>(engine_() >> 11) * 0x1.0p-53; }
-  double normal() {
-    const double u1 = 1.0 - uniform();  // in (0, 1]: log(u1) is finite
-    const double u2 = uniform();
-    return std::sqrt(-2.0 * std::log(u1)) * std::cos(6.283185307179586 * u2);
-  }
-
- private:
-  std::mt19937_64 engine_;
-};
-
 /// get_fake_data: x = randn(8, 1) * 20, y = 2x + 3.
 struct fake_data {
   xt::xtensor<double, 2> x = xt::xtensor<double, 2>::from_shape({batch_size, 1});
   xt::xtensor<double, 2> y = xt::xtensor<double, 2>::from_shape({batch_size, 1});
 };
 
-fake_data get_fake_data(generator& gen) {
+fake_data get_fake_data(seeds::generator& gen) {
   fake_data d;
   for (std::size_t i = 0; i < batch_size; ++i) {
     d.x(i, 0) = gen.normal() * 20.0;
@@ -90,7 +74,7 @@ hand_step by_hand(const fake_data& d, double w_value, double b_value) {
 }  // namespace
 
 int main() {
-  generator gen(2024);
+  seeds::generator gen(2024);
   const fake_data data = get_fake_data(gen);
   const double w0 = gen.uniform();  // w = rand(1, 1)
   std::printf("x = [");

@@ -55,6 +55,17 @@ const data<T>& shared_data() {
   return d;
 }
 
+/// Called just before and just after the training loop of the final-loss runs below (bench_w1
+/// --profile sets them to toggle callgrind's collection, so only the steps are counted).
+inline void (*training_begins)() = nullptr;
+inline void (*training_ends)() = nullptr;
+template <class F>
+void hooked(F&& train) {
+  if (training_begins) training_begins();
+  train();
+  if (training_ends) training_ends();
+}
+
 /// Each implementation trains for `steps` SGD steps from shared_data<T>() and returns the loss
 /// computed in the last step (before its update). Used to check that all implementations agree
 /// before any ratio is printed.

@@ -107,7 +107,7 @@ void W1_handwritten(benchmark::State& state) {
 template <class T, bool Fused>
 double final_loss(int steps) {
   trainer<T, Fused> tr;
-  tr.train(steps);
+  w1::hooked([&] { tr.train(steps); });
   return static_cast<double>(tr.loss);
 }
 

@@ -68,7 +68,7 @@ void W1_libtorch(benchmark::State& state) {
 template <class T>
 double final_loss(int steps) {
   trainer<T> tr;
-  tr.train(steps);
+  w1::hooked([&] { tr.train(steps); });
   return tr.loss.template item<double>();
 }
 

@@ -2,15 +2,30 @@
 // the same data and checks that they reach the same final loss (relative difference <= 1e-6 in
 // float64; float32: 1e-2, see below). Prints the losses to stderr ('#' lines); exits with status
 // 1 on a mismatch, so no ratio is printed for implementations that compute different things.
+//
+// Profiling: `bench_w1 --profile=<implementation>_<f64|f32> [--profile_steps=N]` only trains that
+// implementation for N steps (default 20) and prints its final loss; under
+//   valgrind --tool=callgrind --collect-atstart=no bench_w1 --profile=tapeless_f64
+// only the training steps are counted (the set-up is not). Use a build without AVX-512
+// (TAPELESS_BENCH_ARCH=x86-64-v3): valgrind 3.19 cannot run it.
 #include <benchmark/benchmark.h>
 
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "w1_common.hpp"
+
+#if __has_include(<valgrind/callgrind.h>)
+#include <valgrind/callgrind.h>
+#define W1_TOGGLE_COLLECT() CALLGRIND_TOGGLE_COLLECT
+#else
+#define W1_TOGGLE_COLLECT() ((void)0)
+#endif
 
 extern "C" void openblas_set_num_threads(int);
 
@@ -41,10 +56,41 @@ bool check(const char* dtype, double tol, const std::vector<std::pair<std::strin
   return ok;
 }
 
+int profile(const std::string& which, int steps) {
+  const std::vector<std::pair<std::string, double (*)(int)>> impls = {
+      {"tapeless_f64", w1::final_loss_tapeless_f64},
+      {"tapeless_f32", w1::final_loss_tapeless_f32},
+      {"handwritten_f64", w1::final_loss_handwritten_f64},
+      {"handwritten_f32", w1::final_loss_handwritten_f32},
+      {"handwritten_fused_f64", w1::final_loss_handwritten_fused_f64},
+      {"handwritten_fused_f32", w1::final_loss_handwritten_fused_f32},
+#ifdef W1_HAVE_LIBTORCH
+      {"libtorch_f64", w1::final_loss_libtorch_f64},
+      {"libtorch_f32", w1::final_loss_libtorch_f32},
+#endif
+  };
+  for (const auto& [name, f] : impls)
+    if (name == which) {
+      w1::training_begins = [] { W1_TOGGLE_COLLECT(); };
+      w1::training_ends = [] { W1_TOGGLE_COLLECT(); };
+      std::printf("%s: loss after %d steps %.12g\n", name.c_str(), steps, f(steps));
+      return 0;
+    }
+  std::fprintf(stderr, "bench_w1: unknown --profile=%s\n", which.c_str());
+  return 2;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   openblas_set_num_threads(1);
+  std::string which;
+  int steps = 20;
+  for (int i = 1; i < argc; ++i) {
+    if (std::strncmp(argv[i], "--profile=", 10) == 0) which = argv[i] + 10;
+    if (std::strncmp(argv[i], "--profile_steps=", 16) == 0) steps = std::atoi(argv[i] + 16);
+  }
+  if (!which.empty()) return profile(which, steps);
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   bool ok = check("float64", tolerance_f64,

@@ -79,7 +79,7 @@ void W1_tapeless(benchmark::State& state) {
 template <class T>
 double final_loss(int steps) {
   trainer<T> tr;
-  tr.train(steps);
+  w1::hooked([&] { tr.train(steps); });
   return static_cast<double>(tr.loss);
 }
 

@@ -90,9 +90,13 @@ class executor {
     bind_leaves(b, std::make_index_sequence<N>{});
     load_numbers(e);
     if constexpr (!all_static) {
-      const std::array<extents_t, N> before = extents();
+      // Compared with the extents the workspace was laid out for (a leaf's adjoint has its
+      // leaf's extents, so a leaf whose extents changed alone needs a new layout too).
       infer_shapes(std::make_index_sequence<N>{});
-      if (!laid_out_ || extents() != before) lay_out();
+      if (!laid_out_ || extents() != laid_out_extents_) {
+        lay_out();
+        laid_out_extents_ = extents();
+      }
     }
     run_forward(std::make_index_sequence<N>{});
   }
@@ -1049,6 +1053,7 @@ class executor {
   std::array<T, N> numbers_{};
   arena<T> arena_;
   bool laid_out_ = false;
+  std::array<extents_t, N> laid_out_extents_{};
 };
 
 }  // namespace tapeless::engine::tensor

@@ -1,0 +1,46 @@
+// + - * / on tensors, with broadcasting in both operands: values against plain loops,
+// gradients against central differences of a weighted sum.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <cmath>
+
+#include <tapeless/tapeless.hpp>
+#include <xtensor/xbuilder.hpp>
+
+#include "support/tensor_elementwise.hpp"
+
+namespace tl = tapeless;
+using tl::testing::check_binary;
+using tl::testing::operand_range;
+
+namespace {
+// (3,1) with (1,4): each operand is broadcast along the axis the other one has.
+using col = tl::shape<3, 1>;
+using row = tl::shape<1, 4>;
+// (2,1,4) with (3,1): rank 3 against rank 2, each broadcast along another axis.
+using slab = tl::shape<2, 1, 4>;
+using column = tl::shape<3, 1>;
+// (2,3,4) with (4): the trailing-axis bias of a batch.
+using cube = tl::shape<2, 3, 4>;
+using vec = tl::shape<4>;
+
+constexpr auto plus = [](const auto& a, const auto& b) { return a + b; };
+constexpr auto minus = [](const auto& a, const auto& b) { return a - b; };
+constexpr auto times = [](const auto& a, const auto& b) { return a * b; };
+constexpr auto divide = [](const auto& a, const auto& b) { return a / b; };
+constexpr operand_range nonzero{-2.0, 2.0, 0.3};
+constexpr operand_range positive{0.2, 2.0};
+}  // namespace
+
+TEST_CASE("tensor + - * / broadcast both operands", "[ops][tensor][elementwise]") {
+  check_binary<double, col, row>("a + b, (3,1) (1,4)", plus, plus, 11);
+  check_binary<double, slab, column>("a + b, (2,1,4) (3,1)", plus, plus, 12);
+  check_binary<double, col, row>("a - b, (3,1) (1,4)", minus, minus, 13);
+  check_binary<double, slab, column>("a - b, (2,1,4) (3,1)", minus, minus, 14);
+  check_binary<double, col, row>("a * b, (3,1) (1,4)", times, times, 15);
+  check_binary<double, cube, vec>("a * b, (2,3,4) (4)", times, times, 16);
+  check_binary<double, vec, cube>("a * b, (4) (2,3,4)", times, times, 17);
+  check_binary<double, col, row>("a / b, (3,1) (1,4)", divide, divide, 18, {}, nonzero);
+  check_binary<double, slab, column>("a / b, (2,1,4) (3,1)", divide, divide, 19, {}, nonzero);
+}

@@ -194,14 +194,19 @@ class executor {
       extents_t& e = val_[I].ext;
       if constexpr (d->category == op_class::elementwise) {
         for (std::size_t a = 0; a < R; ++a) e[a] = 1;
+        // Only an extent of 1 in the operand's type is broadcast (the plan sums its adjoint over
+        // that axis); a dynamic extent bound to 1 is not, and must equal the other operands'.
+        std::array<bool, max_rank> set{};
         for (std::size_t k = 0; k < r.arity; ++k) {
           const std::size_t o = r.operands[k];
           const std::size_t ro = rank_of(o);
           for (std::size_t a = R - ro; a < R; ++a) {
             const std::size_t x = val_[o].ext[a - (R - ro)];
-            if (x == 1) continue;
-            if (e[a] == 1) e[a] = x;
-            else if (e[a] != x)
+            if (static_extent(o, a - (R - ro)) == 1) continue;
+            if (!set[a]) {
+              e[a] = x;
+              set[a] = true;
+            } else if (e[a] != x)
               fail(I, "operands do not broadcast: " + describe(r.operands[0]) + " and " + describe(o) +
                           "; a dynamic extent must be bound to the same size in every operand");
           }
@@ -426,6 +431,13 @@ class executor {
   /// Elements a loop processes side by side when it reduces along its rows.
   static constexpr std::size_t lanes = 64 / sizeof(T);
 
+  /// The sum of per-lane partial sums, halving (log depth, vectorisable).
+  static T sum_lanes(T* lane) {
+    for (std::size_t w = lanes / 2; w > 0; w /= 2)
+      for (std::size_t l = 0; l < w; ++l) lane[l] += lane[l + w];
+    return lane[0];
+  }
+
   template <std::size_t U>
   struct streams {
     using info = loop<U>;
@@ -624,7 +636,10 @@ class executor {
             lane[l] = combine<U>(lane[l], v[info::local(info::top)]);
           }
         T acc = out.data[ooff];
-        for (std::size_t l = 0; l < lanes; ++l) acc = combine<U>(acc, lane[l]);
+        if constexpr (node_t<U>::op::kind == ops::reduce_kind::sum || node_t<U>::op::kind == ops::reduce_kind::mean)
+          acc += sum_lanes(lane);
+        else
+          for (std::size_t l = 0; l < lanes; ++l) acc = combine<U>(acc, lane[l]);
         for (; j < n; ++j) {
           T v[info::locals];
           evaluate<U>(v, row_value, j);
@@ -787,10 +802,15 @@ class executor {
 
   template <std::size_t U>
   void zero_first_contributions() {
-    for (std::size_t x : zeroed_by<U>::ids) {
-      T* p = adj_[x].data;
-      std::fill(p, p + element_count(adj_[x].ext, rank_of(x)), T(0));
-    }
+    [&]<std::size_t... J>(std::index_sequence<J...>) {
+      (zero_adjoint<zeroed_by<U>::ids[J]>(), ...);
+    }(std::make_index_sequence<zeroed_by<U>::count>{});
+  }
+  template <std::size_t X>
+  void zero_adjoint() {
+    T* p = adj_[X].data;
+    if constexpr (rank_of(X) == 0) *p = T(0);
+    else std::fill(p, p + element_count(adj_[X].ext, rank_of(X)), T(0));
   }
 
   template <std::size_t I>
@@ -932,17 +952,14 @@ class executor {
       for (; j < n; ++j) element(j, 0);
       for_each_input<U>([&]<std::size_t K>(std::integral_constant<std::size_t, K>) {
         if constexpr (info::adjoint_stride_kind(K) == 0 && info::gets_adjoint(K)) {
-          T total = T(0);
-          for (std::size_t l = 0; l < lanes; ++l) total += ar.acc[K][l];
+          const T total = sum_lanes(ar.acc[K].data());
           if constexpr (info::assigns(K)) *ar.ptr[K] = total;
           else *ar.ptr[K] += total;
         }
       });
     }
     if constexpr (with_value) {
-      T total = T(0);
-      for (std::size_t l = 0; l < lanes; ++l) total += value_lane[l];
-      val_[U].data[0] = total * scale;
+      val_[U].data[0] = sum_lanes(value_lane) * scale;
     }
   }
 

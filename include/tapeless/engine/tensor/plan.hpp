@@ -102,6 +102,11 @@ constexpr tensor_plan<N> make_plan(const graph::graph_table<N>& g, const std::ar
         p.roles[i] = role::alias;
         p.contiguous[i] = false;
       }
+      // The result is read as contiguous memory (r.value()): a root view of strided data is a copy.
+      if (i == root && !p.contiguous[i]) {
+        p.roles[i] = role::stored;
+        p.contiguous[i] = true;
+      }
     }
   }
   // Fused nodes belong to the unit their consumer chain reaches.

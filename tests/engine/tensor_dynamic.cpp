@@ -142,9 +142,41 @@ TEST_CASE("dynamic extents that differ between the operands of an elementwise op
   CHECK(r.value() == 650.0);  // 1 + 4 + ... + 144
   CHECK(r.grad(b)(2, 3) == 12.0);
 
+  // A dynamic extent bound to 1 is not broadcast against another bound to 3.
+  const xt::xtensor<double, 2> one = {{1, 2, 3, 4}};
+  REQUIRE_THROWS_WITH(step(a = one, b = A), Contains("tapeless::mul") && Contains("[1, 4]") && Contains("[3, 4]"));
+  REQUIRE_THROWS_WITH(step(a = A, b = one), Contains("tapeless::mul") && Contains("[3, 4]") && Contains("[1, 4]"));
+
   // A non-leaf operand is named as the result of its op.
   auto sum_step = tl::compile(tl::sum(tl::exp(a) + b), tl::wrt(b));
   REQUIRE_THROWS_WITH(sum_step(a = A, b = B), Contains("tapeless::add") && Contains("exp") && Contains("[5, 4]"));
+}
+
+TEST_CASE("an extent of 1 in the type broadcasts against a dynamic extent", "[engine][tensor][dynamic]") {
+  // x (n, 4) - mean<0>(x, keepdims) (1, 4) + c (n, 1) with c a dynamic leaf: the (1, 4) and the
+  // 4 of c's type are broadcast; d/dc sums over the 4 columns, d/dx sees the mean.
+  constexpr auto x = tl::param<"x", tl::shape<tl::dynamic, 4>>;
+  constexpr auto c = tl::param<"c", tl::shape<tl::dynamic, 1>>;
+  auto step = tl::compile(tl::sum(tl::square(x - tl::mean<0>(x, tl::keepdims) + c)), tl::wrt(x, c));
+  std::mt19937_64 engine(904);
+  for (std::size_t n : {3u, 1u, 5u}) {
+    INFO("rows " << n);
+    auto X = tt::random_tensor<double, 2>(engine, {n, 4}, -1, 1);
+    auto C = tt::random_tensor<double, 2>(engine, {n, 1}, -1, 1);
+    const auto oracle = [&] {
+      double total = 0;
+      for (std::size_t j = 0; j < 4; ++j) {
+        double m = 0;
+        for (std::size_t i = 0; i < n; ++i) m += X(i, j) / static_cast<double>(n);
+        for (std::size_t i = 0; i < n; ++i) total += (X(i, j) - m + C(i, 0)) * (X(i, j) - m + C(i, 0));
+      }
+      return total;
+    };
+    const auto r = step(x = X, c = C);
+    CHECK(r.value() == Approx(oracle()).epsilon(1e-12));
+    tt::check_gradient<double>(r.grad(x), tt::numeric_gradient(X, oracle), "d/dx");
+    tt::check_gradient<double>(r.grad(c), tt::numeric_gradient(C, oracle), "d/dc");
+  }
 }
 
 TEST_CASE("other run-time extent checks: matmul, slice, concatenate, reshape", "[engine][tensor][dynamic][errors]") {

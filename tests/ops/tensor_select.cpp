@@ -190,3 +190,20 @@ TEST_CASE("broadcast_to repeats the operand; its gradient sums over the repeats"
   CHECK(r.value() == Approx(oracle()).epsilon(1e-12));
   tl::testing::check_gradient<double>(r.grad(a), tl::testing::numeric_gradient(A, oracle), "d/da");
 }
+
+TEST_CASE("a param reached only through a mask gets a zero gradient", "[ops][tensor][compare]") {
+  // sum(where(b > 0, a, 0)) * 1 + sum(eq(a, b)): b's only paths are masks.
+  constexpr auto a = tl::param<"a", tl::shape<3, 4>>;
+  constexpr auto b = tl::param<"b", tl::shape<4>>;
+  const xt::xtensor<double, 2> A = {{1, 2, 3, 4}, {5, 6, 7, 8}, {9, 10, 11, 12}};
+  const xt::xtensor<double, 1> B = {-1, 2, -3, 4};
+  auto step = tl::compile(tl::sum(tl::where(b > 0.0, a, 0.0)) + tl::sum(tl::eq(a, b)), tl::wrt(a, b));
+  for (int t = 0; t < 2; ++t) {
+    const auto r = step(a = A, b = B);
+    CHECK(r.value() == 2 + 4 + 6 + 8 + 10 + 12 + 2.0);  // eq holds at a(0, 1) = b(1) = 2 and a(0, 3) = b(3) = 4
+    for (std::size_t j = 0; j < 4; ++j) {
+      CHECK(r.grad(b)(j) == 0.0);
+      for (std::size_t i = 0; i < 3; ++i) CHECK(r.grad(a)(i, j) == (B(j) > 0 ? 1.0 : 0.0));
+    }
+  }
+}

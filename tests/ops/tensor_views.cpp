@@ -272,3 +272,26 @@ TEST_CASE("concatenate joins two to four operands along an axis", "[ops][tensor]
     tt::check_gradient<double>(r.grad(c), tt::numeric_gradient(C, oracle), "d/dc");
   }
 }
+
+TEST_CASE("a view at the root reads as its own row-major tensor", "[ops][tensor][transpose][reshape]") {
+  constexpr auto a = tl::param<"a", tl::shape<2, 3>>;
+  const xt::xtensor<double, 2> A = {{1, 2, 3}, {4, 5, 6}};
+  const auto t = tl::value(tl::transpose(a), a = A);
+  REQUIRE(t.shape(0) == 3);
+  REQUIRE(t.shape(1) == 2);
+  for (std::size_t i = 0; i < 2; ++i)
+    for (std::size_t j = 0; j < 3; ++j) CHECK(t(j, i) == A(i, j));
+  // reshape<6>(transpose(a)): the transposed elements in row-major order.
+  const auto flat = tl::value(tl::reshape<6>(tl::transpose(a)), a = A);
+  const double expected[] = {1, 4, 2, 5, 3, 6};
+  for (std::size_t f = 0; f < 6; ++f) CHECK(flat(f) == expected[f]);
+  // With a seed: <g, transpose(a)> has gradient transpose(g).
+  const xt::xtensor<double, 2> G = {{1, 2}, {3, 4}, {5, 6}};
+  auto step = tl::compile(tl::transpose(a), tl::wrt(a));
+  const auto r = step(a = A, tl::seed(G));
+  for (std::size_t i = 0; i < 2; ++i)
+    for (std::size_t j = 0; j < 3; ++j) {
+      CHECK(r.value()(j, i) == A(i, j));
+      CHECK(r.grad(a)(i, j) == G(j, i));
+    }
+}

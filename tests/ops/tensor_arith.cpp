@@ -30,7 +30,6 @@ constexpr auto minus = [](const auto& a, const auto& b) { return a - b; };
 constexpr auto times = [](const auto& a, const auto& b) { return a * b; };
 constexpr auto divide = [](const auto& a, const auto& b) { return a / b; };
 constexpr operand_range nonzero{-2.0, 2.0, 0.3};
-constexpr operand_range positive{0.2, 2.0};
 }  // namespace
 
 TEST_CASE("tensor + - * / broadcast both operands", "[ops][tensor][elementwise]") {

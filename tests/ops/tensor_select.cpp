@@ -24,13 +24,6 @@ using column = tl::shape<3, 1>;
 // (2,3,4) with (4): the trailing-axis bias of a batch.
 using cube = tl::shape<2, 3, 4>;
 using vec = tl::shape<4>;
-
-constexpr auto plus = [](const auto& a, const auto& b) { return a + b; };
-constexpr auto minus = [](const auto& a, const auto& b) { return a - b; };
-constexpr auto times = [](const auto& a, const auto& b) { return a * b; };
-constexpr auto divide = [](const auto& a, const auto& b) { return a / b; };
-constexpr operand_range nonzero{-2.0, 2.0, 0.3};
-constexpr operand_range positive{0.2, 2.0};
 }  // namespace
 
 TEST_CASE("tensor comparisons are masks with zero gradient", "[ops][tensor][elementwise][compare]") {

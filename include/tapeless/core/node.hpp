@@ -28,6 +28,7 @@ struct pack_element<2, T0, T1, T2, Ts...> {
   using type = T2;
 };
 template <std::size_t K, class T0, class T1, class T2, class T3, class... Ts>
+  requires(K >= 3)
 struct pack_element<K, T0, T1, T2, T3, Ts...> {
   using type = typename pack_element<K - 3, T3, Ts...>::type;
 };

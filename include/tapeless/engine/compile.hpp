@@ -52,9 +52,18 @@ class compiled {
     const workspace_type* workspace_;
   };
 
+  /// A step that is about to be destroyed: its result would read a freed workspace.
+  template <class... B>
+  constexpr result operator()(const B&...) && {
+    static_assert(diagnostics::always_false<B...>,
+                  "tapeless::compile: call a named step (auto step = tl::compile(...); step(...)); the "
+                  "result reads the step's workspace, which a temporary step takes with it");
+    return result{workspace_};
+  }
+
   /// Runs the forward and reverse passes for these bindings.
   template <class... B>
-  constexpr result operator()(const B&... data) {
+  constexpr result operator()(const B&... data) & {
     const auto b = detail::as_bindings(data...);
     if constexpr (engine::detail::check_bindings<engine::detail::entry::compile, E, std::remove_cvref_t<decltype(b)>>()) {
       engine::forward(expr_, b, workspace_);

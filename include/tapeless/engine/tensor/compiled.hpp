@@ -64,7 +64,8 @@ auto adapt_layout(const T* data, const engine::tensor::extents_t& ext) {
     shape[d] = ext[d];
     n *= ext[d];
   }
-  return xt::adapt(data, n, xt::no_ownership(), shape);
+  // A prvalue pointer: the adaptor holds the pointer itself, not a reference to this parameter.
+  return xt::adapt(static_cast<const T*>(data), n, xt::no_ownership(), shape);
 }
 
 /// Copies n contiguous elements into a caller's container or view, checking its extents.
@@ -167,9 +168,18 @@ class compiled_tensor {
     const executor_type* x_;
   };
 
+  /// A step that is about to be destroyed: its result would read a freed workspace.
+  template <class... A>
+  result operator()(const A&...) && {
+    static_assert(diagnostics::always_false<A...>,
+                  "tapeless::compile: call a named step (auto step = tl::compile(...); step(...)); the "
+                  "result reads the step's workspace, which a temporary step takes with it");
+    return result{x_};
+  }
+
   /// Runs forward and backward for these bindings; a non-scalar output takes tl::seed(g).
   template <class... A>
-  result operator()(const A&... args) {
+  result operator()(const A&... args) & {
     const auto b = detail::bindings_without_seed(args...);
     constexpr std::size_t seeds = (std::size_t{is_seed_v<A>} + ... + 0);
     static_assert(seeds <= 1, "tapeless::compile: pass at most one seed gradient");

@@ -1,0 +1,119 @@
+// matmul and the shape ops (transpose, reshape, broadcast_to, slice, concatenate) against LibTorch.
+// Together, tensor_ops_*.cpp check every tensor op against LibTorch, value and gradients, in
+// float and double: elementwise ops with broadcasting in either operand ((3,1) op (1,4),
+// (2,3,4) op (4), a scalar leaf or a number op a tensor), comparisons and where, reductions over
+// every axis set with and without keepdims, matmul (2-D, batched, with transposed operands),
+// transpose, reshape, broadcast_to, slice and concatenate. Ties follow PyTorch: amax/amin share
+// the gradient evenly among equal elements, max/min give 1/2 to each operand, relu'(0) = 0.
+//
+// A compiled step costs about a second of compile time whatever its size, so the checks are
+// stacked: tt::stack(e1, e2, ...) flattens and concatenates several expressions into one graph.
+// Each part has leaves of its own (named after the op), so a gradient that disagrees names the op.
+#include <catch2/catch.hpp>
+
+#include <cstdint>
+#include <random>
+#include <tuple>
+#include <vector>
+
+#include <xtensor/xtensor.hpp>
+
+#include <tapeless/tapeless.hpp>
+
+#include "tensor_checks.hpp"
+
+namespace tl = tapeless;
+namespace tt = tapeless::testing;
+
+namespace {
+// Data ranges: general (both signs), and positive (log, sqrt, division, pow).
+constexpr double lo = -2.0, hi = 2.0;
+constexpr double plo = 0.4, phi = 2.0;
+constexpr std::uint64_t seeds[] = {1, 2};
+}  // namespace
+
+TEMPLATE_TEST_CASE("matmul, 2-D and batched, with transposed operands, against LibTorch", "[reference][tensor]",
+                   float, double) {
+  using T = TestType;
+  constexpr auto a = tt::param_of<"a", T, 2, 3>;
+  constexpr auto b = tt::param_of<"b", T, 3, 4>;
+  constexpr auto c = tt::param_of<"c", T, 4, 3>;
+  constexpr auto q = tt::param_of<"q", T, 3, 3>;
+  constexpr auto x = tt::input_of<"x", T, 5, 3>;
+  constexpr auto ba = tt::param_of<"ba", T, 2, 2, 3>;
+  constexpr auto bb = tt::param_of<"bb", T, 2, 3, 4>;
+  constexpr auto bc = tt::param_of<"bc", T, 2, 4, 3>;
+  for (std::uint64_t seed : {10u, 11u}) {
+    // As the root, and then several products in one graph.
+    tt::check_tensors_at_random(tl::matmul(a, b), seed, lo, hi, a, b);
+    tt::check_tensors_at_random(tl::matmul(ba, bb), seed, lo, hi, ba, bb);
+    tt::check_tensors_at_random(tt::stack(tl::matmul(b, c), tl::matmul(a, tl::transpose(c)),
+                                          tl::matmul(tl::transpose(b), tl::transpose(a))),
+                                seed, lo, hi, a, b, c);
+    tt::check_tensors_at_random(tt::stack(tl::matmul(tl::transpose(c), tl::transpose(b)), tl::matmul(q, q),
+                                          tl::matmul(q, tl::transpose(q)), tl::matmul(x, q)),
+                                seed, lo, hi, b, c, q, x);
+    tt::check_tensors_at_random(tl::sum(tl::matmul(tl::relu(tl::matmul(x, b)), c)), seed, lo, hi, x, b, c);
+    tt::check_tensors_at_random(tl::matmul(tl::tanh(a) + 1.0, b * b), seed, lo, hi, a, b);
+    tt::check_tensors_at_random(tt::stack(tl::matmul(ba, tl::transpose(bc)), tl::matmul(tl::transpose(bb), tl::transpose(ba)),
+                                          tl::sum<0>(tl::matmul(tl::exp(ba), bb))),
+                                seed, lo, hi, ba, bb, bc);
+  }
+}
+
+TEMPLATE_TEST_CASE("transpose, reshape, broadcast_to, slice, concatenate against LibTorch", "[reference][tensor]",
+                   float, double) {
+  using T = TestType;
+  constexpr auto x = tt::param_of<"x", T, 2, 3, 4>;
+  constexpr auto m = tt::param_of<"m", T, 4, 3>;
+  constexpr auto n = tt::param_of<"n", T, 2, 3>;
+  constexpr auto v = tt::param_of<"v", T, 3>;
+  constexpr auto col = tt::param_of<"col", T, 4, 1>;
+  constexpr auto s = tt::param_of<"s", T>;
+  for (std::uint64_t seed : {12u, 13u}) {
+    SECTION("views as the root: the result is read as contiguous memory") {
+      tt::check_tensors_at_random(tl::transpose(m), seed, lo, hi, m);
+      tt::check_tensors_at_random(tl::transpose(x), seed, lo, hi, x);
+      tt::check_tensors_at_random(tl::slice<0, 2>(tl::transpose(m)), seed, lo, hi, m);
+      tt::check_tensors_at_random(tl::reshape<6, 4>(x), seed, lo, hi, x);
+      tt::check_tensors_at_random(tl::slice<1, 3>(m), seed, lo, hi, m);
+    }
+    SECTION("transpose") {
+      tt::check_tensors_at_random(
+          tt::stack(tl::transpose<0, 1>(x), tl::transpose<2, 0>(x), tl::transpose(m) * tl::transpose(m),
+                    tl::exp(tl::transpose(m)) - tl::reshape<3, 1>(v),
+                    tl::sum<0>(tl::transpose<0, 2>(x) * tl::transpose<0, 2>(x))),
+          seed, lo, hi, x, m, v);
+    }
+    SECTION("reshape") {
+      tt::check_tensors_at_random(
+          tt::stack(tl::reshape<24>(x), tl::reshape<3, 4>(m) * tl::transpose(col), tl::reshape<3, 2>(n) + tl::reshape<3, 1>(v),
+                    tl::matmul(tl::reshape<6, 4>(x), m), tl::reshape<4, 3>(tl::exp(m) * m),
+                    tl::reshape<12>(tl::transpose(m))),
+          seed, lo, hi, x, m, col, n, v);
+    }
+    SECTION("broadcast_to") {
+      tt::check_tensors_at_random(tt::stack(tl::broadcast_to<4, 3>(v), tl::broadcast_to<2, 4, 3>(v),
+                                            tl::broadcast_to<4, 3>(col), tl::broadcast_to<2, 3>(s),
+                                            tl::broadcast_to<4, 3>(v) * m,
+                                            tl::sum(tl::broadcast_to<4, 3>(tl::exp(col)) * m)),
+                                  seed, lo, hi, v, col, s, m);
+    }
+    SECTION("slice") {
+      tt::check_tensors_at_random(
+          tt::stack(tl::slice<0, 1>(x), tl::slice<1, 2>(x) + tl::slice<0, 1>(x), tl::slice<2, 3>(v) * v,
+                    tl::slice<0, 2>(tl::exp(m)) * n, tl::matmul(tl::slice<1, 3>(m), tl::transpose(n)),
+                    tl::slice<1, 4>(tl::matmul(m, tl::transpose(n)))),
+          seed, lo, hi, x, v, m, n);
+    }
+    SECTION("concatenate") {
+      // Two and three operands, along every axis, with an operand repeated.
+      tt::check_tensors_at_random(tl::concatenate<0>(m, n), seed, lo, hi, m, n);
+      tt::check_tensors_at_random(
+          tt::stack(tl::concatenate<1>(tl::transpose(n), tl::transpose(m)), tl::concatenate<0>(n, n, tl::exp(n)),
+                    tl::concatenate<1>(col, m, col * col), tl::concatenate<2>(x, x), tl::concatenate<0>(v, v * 2.0),
+                    tl::sum<0>(tl::concatenate<0>(m, n) * v)),
+          seed, lo, hi, m, n, col, x, v);
+    }
+  }
+}

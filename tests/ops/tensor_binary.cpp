@@ -13,23 +13,10 @@
 namespace tl = tapeless;
 using tl::testing::check_binary;
 using tl::testing::operand_range;
+using namespace tl::testing::broadcast_cases;
 
 namespace {
-// (3,1) with (1,4): each operand is broadcast along the axis the other one has.
-using col = tl::shape<3, 1>;
-using row = tl::shape<1, 4>;
-// (2,1,4) with (3,1): rank 3 against rank 2, each broadcast along another axis.
-using slab = tl::shape<2, 1, 4>;
-using column = tl::shape<3, 1>;
-// (2,3,4) with (4): the trailing-axis bias of a batch.
-using cube = tl::shape<2, 3, 4>;
-using vec = tl::shape<4>;
 
-constexpr auto plus = [](const auto& a, const auto& b) { return a + b; };
-constexpr auto minus = [](const auto& a, const auto& b) { return a - b; };
-constexpr auto times = [](const auto& a, const auto& b) { return a * b; };
-constexpr auto divide = [](const auto& a, const auto& b) { return a / b; };
-constexpr operand_range nonzero{-2.0, 2.0, 0.3};
 constexpr operand_range positive{0.2, 2.0};
 }  // namespace
 

@@ -13,18 +13,7 @@
 namespace tl = tapeless;
 using tl::testing::check_binary;
 using tl::testing::operand_range;
-
-namespace {
-// (3,1) with (1,4): each operand is broadcast along the axis the other one has.
-using col = tl::shape<3, 1>;
-using row = tl::shape<1, 4>;
-// (2,1,4) with (3,1): rank 3 against rank 2, each broadcast along another axis.
-using slab = tl::shape<2, 1, 4>;
-using column = tl::shape<3, 1>;
-// (2,3,4) with (4): the trailing-axis bias of a batch.
-using cube = tl::shape<2, 3, 4>;
-using vec = tl::shape<4>;
-}  // namespace
+using namespace tl::testing::broadcast_cases;
 
 TEST_CASE("tensor comparisons are masks with zero gradient", "[ops][tensor][elementwise][compare]") {
   const auto lt_ref = [](double a, double b) { return a < b ? 1.0 : 0.0; };

@@ -108,4 +108,24 @@ void check_unary(const std::string& what, Make make, Ref ref, std::uint64_t seed
   check_gradient<T>(r.grad(a), numeric_gradient(A, oracle_loss), "d loss / d a against finite differences");
 }
 
+/// Operand shapes that broadcast against each other in the ways the tests need, and the
+/// arithmetic ops as plain functions (the same lambda serves tapeless and the oracle).
+namespace broadcast_cases {
+// (3,1) with (1,4): each operand is broadcast along the axis the other one has.
+using col = ::tapeless::shape<3, 1>;
+using row = ::tapeless::shape<1, 4>;
+// (2,1,4) with (3,1): rank 3 against rank 2, each broadcast along another axis.
+using slab = ::tapeless::shape<2, 1, 4>;
+using column = ::tapeless::shape<3, 1>;
+// (2,3,4) with (4): the trailing-axis bias of a batch.
+using cube = ::tapeless::shape<2, 3, 4>;
+using vec = ::tapeless::shape<4>;
+
+constexpr auto plus = [](const auto& a, const auto& b) { return a + b; };
+constexpr auto minus = [](const auto& a, const auto& b) { return a - b; };
+constexpr auto times = [](const auto& a, const auto& b) { return a * b; };
+constexpr auto divide = [](const auto& a, const auto& b) { return a / b; };
+constexpr operand_range nonzero{-2.0, 2.0, 0.3};
+}  // namespace broadcast_cases
+
 }  // namespace tapeless::testing

@@ -178,9 +178,11 @@ constexpr adjoint_plan<N> plan_adjoints(const graph_table<N>& g, const std::arra
     if (w >= N) plan.complete = false;
     else plan.needed[w] = true;
   }
-  for (std::size_t i = 0; i < N; ++i)
+  for (std::size_t i = 0; i < N; ++i) {
+    if (g.nodes[i].descriptor->stops_gradient) continue;  // detach: a constant for the reverse pass
     for (std::size_t k = 0; k < g.nodes[i].arity; ++k)
       if (plan.needed[g.nodes[i].operands[k]]) plan.needed[i] = true;
+  }
   std::array<bool, N> reached{};
   for (std::size_t i = N; i-- > 0;) {
     if (!plan.needed[i]) continue;

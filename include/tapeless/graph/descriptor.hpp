@@ -27,6 +27,7 @@ struct node_descriptor {
   const std::size_t* extents = nullptr;       ///< its static extents (`dynamic` where unknown)
   bool swaps_last_two_axes = false;           ///< a transpose of the last two axes
   bool vjp_reads_operands = true;             ///< false: the op's VJP needs only g and its output
+  bool stops_gradient = false;                ///< no adjoint flows to the operands (detach)
 };
 
 namespace detail {
@@ -102,6 +103,12 @@ constexpr bool vjp_reads_operands() {
 }
 
 template <class E>
+constexpr bool stops_gradient() {
+  if constexpr (requires { E::op::stops_gradient; }) return E::op::stops_gradient;
+  else return false;
+}
+
+template <class E>
 constexpr node_descriptor make_descriptor() {
   std::uint64_t h = structural_hash<E>();
   if constexpr (is_node_v<E>) {
@@ -109,7 +116,7 @@ constexpr node_descriptor make_descriptor() {
     for (const node_descriptor* o : operands) h = mix(h, o->hash);
     return {E::kind,        name_of<E>(), dtype_name<typename E::value_type>, E::positional, E::arity, operands, h,
             E::op::category, E::shape_type::rank, E::shape_type::extents.data(), swaps_last_two<E>(),
-            vjp_reads_operands<E>()};
+            vjp_reads_operands<E>(), stops_gradient<E>()};
   } else {
     return {E::kind, name_of<E>(), dtype_name<typename E::value_type>, E::positional, 0, nullptr, h, op_class::elementwise,
             E::shape_type::rank, E::shape_type::extents.data()};

@@ -1,0 +1,209 @@
+#pragma once
+// Layers: composable expression builders in PyTorch's vocabulary. A layer is a constexpr object;
+// applying it to an expression returns a larger expression, so `net(x)` is an ordinary tapeless
+// graph whose type holds every parameter by name.
+//
+//   constexpr auto net = nn::sequential(nn::linear<"fc1", 4, 8>, nn::relu, nn::linear<"fc2", 8, 1>);
+//   constexpr auto y_pred = net(x);            // x: tl::input<"x", tl::shape<10, 4>, float>
+//
+// A layer with parameters lists them (with PyTorch's initialisation rule) in `parameter_list`;
+// nn::module collects the lists of a network and owns the values and gradients.
+#include <cmath>
+#include <cstddef>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+
+#include "../core/expression.hpp"
+#include "../core/fixed_string.hpp"
+#include "../core/leaf.hpp"
+#include "../core/shape.hpp"
+#include "../ops/add.hpp"
+#include "../ops/compare.hpp"
+#include "../ops/detach.hpp"
+#include "../ops/div.hpp"
+#include "../ops/exp.hpp"
+#include "../ops/gelu.hpp"
+#include "../ops/log.hpp"
+#include "../ops/matmul.hpp"
+#include "../ops/mul.hpp"
+#include "../ops/reduce.hpp"
+#include "../ops/relu.hpp"
+#include "../ops/sigmoid.hpp"
+#include "../ops/sub.hpp"
+#include "../ops/tanh.hpp"
+#include "../ops/transpose.hpp"
+#include "../ops/where.hpp"
+#include "diagnostics.hpp"
+
+namespace tapeless::nn {
+
+/// How a parameter is initialised: uniform in [low, high), or a constant.
+struct init_rule {
+  enum class kind { uniform, constant } what = kind::constant;
+  double low = 0;
+  double high = 0;
+};
+
+/// A parameter leaf together with its initialisation rule.
+template <class Leaf, init_rule Rule>
+struct parameter_spec {
+  using leaf_type = Leaf;
+  static constexpr init_rule rule = Rule;
+};
+
+template <class... Specs>
+struct parameter_list {};
+
+namespace detail {
+template <class L>
+struct parameters_of {
+  using type = parameter_list<>;
+};
+template <class L>
+  requires requires { typename L::parameter_list; }
+struct parameters_of<L> {
+  using type = typename L::parameter_list;
+};
+
+template <class... Lists>
+struct concat_lists;
+template <>
+struct concat_lists<> {
+  using type = parameter_list<>;
+};
+template <class... A>
+struct concat_lists<parameter_list<A...>> {
+  using type = parameter_list<A...>;
+};
+template <class... A, class... B, class... Rest>
+struct concat_lists<parameter_list<A...>, parameter_list<B...>, Rest...> {
+  using type = typename concat_lists<parameter_list<A..., B...>, Rest...>::type;
+};
+}  // namespace detail
+
+/// The parameters of a layer or network (empty for activations).
+template <class L>
+using parameters_of_t = typename detail::parameters_of<std::remove_cvref_t<L>>::type;
+
+// ---- linear ------------------------------------------------------------------------------------
+
+/// y = x Wᵀ + b, x of shape [batch, In]: PyTorch's nn.Linear(In, Out). The parameters are
+/// "<Name>.weight" [Out, In] and "<Name>.bias" [Out], both initialised uniform in ±1/√In (as
+/// PyTorch's default, kaiming_uniform with a = √5). Wᵀ reaches BLAS as a flag, not a copy.
+template <fixed_string Name, std::size_t In, std::size_t Out, dtype T = float>
+struct linear_layer {
+  static_assert(In > 0 && Out > 0 && In != dynamic && Out != dynamic,
+                "tapeless::nn::linear: the widths In and Out must be positive static extents");
+  using value_type = T;
+  static constexpr std::size_t in_features = In;
+  static constexpr std::size_t out_features = Out;
+  static constexpr leaf<Name + fixed_string(".weight"), node_kind::param, shape<Out, In>, T> weight{};
+  static constexpr leaf<Name + fixed_string(".bias"), node_kind::param, shape<Out>, T> bias{};
+
+  static constexpr double bound = 1.0 / std::sqrt(static_cast<double>(In));
+  using parameter_list = nn::parameter_list<
+      parameter_spec<std::remove_cvref_t<decltype(weight)>, init_rule{init_rule::kind::uniform, -bound, bound}>,
+      parameter_spec<std::remove_cvref_t<decltype(bias)>, init_rule{init_rule::kind::uniform, -bound, bound}>>;
+
+  template <expression X>
+  [[nodiscard]] constexpr auto operator()(const X& x) const {
+    using S = typename X::shape_type;
+    if constexpr (S::rank != 2) {
+      if constexpr (!tapeless::detail::contains_rejected_v<X>) (void)diagnostics::layer_input_rank_unsupported<S::rank>{};
+      return node<ops::rejected<ops::matmul>, X, decltype(transpose(weight))>{x, transpose(weight)} + bias;
+    } else if constexpr (S::extents[1] != In) {
+      if constexpr (!tapeless::detail::contains_rejected_v<X>) (void)diagnostics::layer_input_width_differs<In, S::extents[1]>{};
+      return node<ops::rejected<ops::matmul>, X, decltype(transpose(weight))>{x, transpose(weight)} + bias;
+    } else {
+      return matmul(x, transpose(weight)) + bias;
+    }
+  }
+};
+
+/// `nn::linear<"fc1", 4, 8>`: a Linear(4, 8) layer whose parameters are named "fc1.weight" and
+/// "fc1.bias"; float32 unless a dtype is given (`nn::linear<"fc1", 4, 8, double>`).
+template <fixed_string Name, std::size_t In, std::size_t Out, dtype T = float>
+inline constexpr linear_layer<Name, In, Out, T> linear{};
+
+// ---- activations -------------------------------------------------------------------------------
+// Each is a function object: `nn::relu(x)` is an expression, and `nn::relu` is a layer in
+// nn::sequential.
+
+using tapeless::gelu;
+using tapeless::relu;
+using tapeless::sigmoid;
+using tapeless::tanh;
+
+/// leaky_relu(x) = x where x > 0, else slope·x (PyTorch's default slope 0.01; at 0 the gradient
+/// is slope, as PyTorch). `nn::leaky_relu(x)`, `nn::leaky_relu(x, 0.2)`, or the layer
+/// `nn::leaky_relu.with(0.2)`.
+struct leaky_relu_function {
+  double slope = 0.01;
+  template <expression X>
+  [[nodiscard]] constexpr auto operator()(const X& x) const {
+    return (*this)(x, slope);
+  }
+  template <expression X>
+  [[nodiscard]] constexpr auto operator()(const X& x, double s) const {
+    using T = typename X::value_type;
+    return where(x > T(0), x, x * T(s));
+  }
+  [[nodiscard]] constexpr leaky_relu_function with(double s) const { return {s}; }
+};
+inline constexpr leaky_relu_function leaky_relu{};
+
+/// log_softmax over the last axis: x - m - log Σ exp(x - m), with m = max over the axis held as a
+/// constant (detach), so no exponential overflows for logits of any size and the gradient is
+/// exactly g - softmax·Σg.
+struct log_softmax_function {
+  template <expression X>
+  [[nodiscard]] constexpr auto operator()(const X& x) const {
+    constexpr std::size_t axis = X::shape_type::rank - 1;
+    static_assert(X::shape_type::rank >= 1, "tapeless::nn::log_softmax: needs a tensor of rank 1 or more");
+    const auto shifted = x - detach(amax<axis>(x, keepdims));
+    return shifted - log(sum<axis>(exp(shifted), keepdims));
+  }
+};
+inline constexpr log_softmax_function log_softmax{};
+
+/// softmax over the last axis: exp(x - m) / Σ exp(x - m), m = max over the axis (detached).
+struct softmax_function {
+  template <expression X>
+  [[nodiscard]] constexpr auto operator()(const X& x) const {
+    constexpr std::size_t axis = X::shape_type::rank - 1;
+    static_assert(X::shape_type::rank >= 1, "tapeless::nn::softmax: needs a tensor of rank 1 or more");
+    const auto e = exp(x - detach(amax<axis>(x, keepdims)));
+    return e / sum<axis>(e, keepdims);
+  }
+};
+inline constexpr softmax_function softmax{};
+
+// ---- sequential --------------------------------------------------------------------------------
+
+/// Layers applied in order: sequential(a, b, c)(x) is c(b(a(x))).
+template <class... Layers>
+struct sequential_layers {
+  std::tuple<Layers...> layers;
+  using parameter_list = typename detail::concat_lists<parameters_of_t<Layers>...>::type;
+
+  template <expression X>
+  [[nodiscard]] constexpr auto operator()(const X& x) const {
+    return apply<0>(x);
+  }
+
+ private:
+  template <std::size_t I, class X>
+  constexpr auto apply(const X& x) const {
+    if constexpr (I == sizeof...(Layers)) return x;
+    else return apply<I + 1>(std::get<I>(layers)(x));
+  }
+};
+
+template <class... Layers>
+[[nodiscard]] constexpr sequential_layers<std::remove_cvref_t<Layers>...> sequential(const Layers&... layers) {
+  static_assert(sizeof...(Layers) > 0, "tapeless::nn::sequential: give at least one layer");
+  return {{layers...}};
+}
+
+}  // namespace tapeless::nn

@@ -14,6 +14,7 @@
 // the gradient. Parameters of the module that the expression does not use keep their .grad.
 #include <algorithm>
 #include <cstddef>
+#include <string_view>
 #include <tuple>
 #include <type_traits>
 #include <utility>
@@ -63,6 +64,71 @@ void accumulate(T* dst, const T* src, std::size_t n) {
   for (std::size_t i = 0; i < n; ++i) dst[i] += src[i];
 }
 
+/// The dropout layers of a network, as a std::tuple of their types.
+template <class L>
+struct dropouts_of {
+  using type = std::conditional_t<is_dropout_v<L>, std::tuple<L>, std::tuple<>>;
+};
+template <class... L>
+struct dropouts_of<sequential_layers<L...>> {
+  using type = decltype(std::tuple_cat(typename dropouts_of<L>::type{}...));
+};
+
+/// The id of the input leaf named `name` in E's graph, or npos.
+template <class E>
+constexpr std::size_t find_input(std::string_view name) {
+  const auto& g = graph::graph_v<E>;
+  for (std::size_t i = 0; i < g.size(); ++i)
+    if (g.nodes[i].descriptor->kind == node_kind::input && g.nodes[i].descriptor->name == name) return i;
+  return graph::npos;
+}
+
+/// The mask of dropout layer D in E: its leaf type and a buffer for it (nothing if E does not
+/// use the layer).
+template <class E, class D, std::size_t Id = find_input<E>(D::mask_name.view())>
+struct dropout_mask {
+  static constexpr bool used = false;
+};
+template <class E, class D, std::size_t Id>
+  requires(Id != graph::npos)
+struct dropout_mask<E, D, Id> {
+  static constexpr bool used = true;
+  static constexpr const graph::node_descriptor* d = graph::graph_v<E>.nodes[Id].descriptor;
+  using T = typename E::value_type;
+  template <std::size_t... I>
+  static auto leaf_for(std::index_sequence<I...>) -> leaf<D::mask_name, node_kind::input, shape<d->extents[I]...>, T>;
+  using leaf_type = decltype(leaf_for(std::make_index_sequence<d->rank>{}));
+  using buffer_type = xt::xtensor<T, leaf_type::shape_type::rank>;
+
+  buffer_type buffer = buffer_type::from_shape(leaf_type::shape_type::extents);
+  bool filled_for_eval = false;
+
+  /// Training: 0 with probability p, else 1/(1 - p) (as torch.nn.functional.dropout).
+  /// Evaluation: ones.
+  void fill(const D& layer, bool training, generator& gen) {
+    if (!training) {
+      if (!filled_for_eval) buffer.fill(T(1));
+      filled_for_eval = true;
+      return;
+    }
+    filled_for_eval = false;
+    if (layer.p >= 1) {
+      buffer.fill(T(0));
+      return;
+    }
+    bernoulli(buffer, 1 - layer.p, gen);
+    const T scale = T(1 / (1 - layer.p));
+    for (auto& v : buffer) v *= scale;
+  }
+};
+
+template <class E, class Tuple>
+struct masks_for;
+template <class E, class... D>
+struct masks_for<E, std::tuple<D...>> {
+  using type = std::tuple<dropout_mask<E, D>...>;
+};
+
 }  // namespace detail
 
 /// A compiled step over a module: `Grad` says whether it runs the backward pass.
@@ -101,9 +167,42 @@ class compiled_model {
   template <class... B>
   auto run(const B&... data) {
     auto& params = module_->parameters();
+    if constexpr (std::tuple_size_v<masks_type> == 0) {
+      return std::apply(
+          [&](const auto&... p) { return step_(tapeless::bind(data..., detail::bind_parameter(p)...)); },
+          select_used(params));
+    } else {
+      fill_masks();
+      return std::apply(
+          [&](const auto&... p) {
+            return std::apply(
+                [&](const auto&... m) { return step_(tapeless::bind(data..., detail::bind_parameter(p)..., m...)); },
+                mask_bindings());
+          },
+          select_used(params));
+    }
+  }
+
+  void fill_masks() {
+    for_each_layer(module_->network(), [&](const auto& layer) {
+      using L = std::remove_cvref_t<decltype(layer)>;
+      if constexpr (is_dropout_v<L>) {
+        auto& m = std::get<detail::dropout_mask<E, L>>(masks_);
+        if constexpr (std::remove_cvref_t<decltype(m)>::used) m.fill(layer, module_->is_training(), module_->generator());
+      }
+    });
+  }
+
+  auto mask_bindings() const {
     return std::apply(
-        [&](const auto&... p) { return step_(tapeless::bind(data..., detail::bind_parameter(p)...)); },
-        select_used(params));
+        [](const auto&... m) {
+          return std::tuple_cat([&]() {
+            using M = std::remove_cvref_t<decltype(m)>;
+            if constexpr (M::used) return std::make_tuple(typename M::leaf_type{} = m.buffer);
+            else return std::tuple<>{};
+          }()...);
+        },
+        masks_);
   }
 
   /// The parameters E uses, as a tuple of references (only they are bound: binding a leaf the
@@ -131,8 +230,11 @@ class compiled_model {
     }
   }
 
+  using masks_type = typename detail::masks_for<E, typename detail::dropouts_of<Net>::type>::type;
+
   module_type* module_;
   step_type step_;
+  masks_type masks_{};
 };
 
 /// Compiles `expr` over the parameters of `model`. A scalar expression (a loss) gets a step

@@ -10,6 +10,7 @@
 // nn::module collects the lists of a network and owns the values and gradients.
 #include <cmath>
 #include <cstddef>
+#include <stdexcept>
 #include <tuple>
 #include <type_traits>
 #include <utility>
@@ -179,6 +180,38 @@ struct softmax_function {
 };
 inline constexpr softmax_function softmax{};
 
+// ---- dropout -----------------------------------------------------------------------------------
+
+/// Dropout (nn.Dropout(p)): in training, each element is zeroed with probability p and the
+/// others are scaled by 1/(1 - p); in evaluation it is the identity. The random mask is an input
+/// leaf "<Name>.mask" of the input's shape, which a step compiled with nn::compile fills before
+/// each call (from the module's generator in training, with ones in evaluation): the graph stays
+/// static and the mask costs one multiply. The input's shape must be static.
+template <fixed_string Name>
+struct dropout_layer {
+  double p = 0.5;
+  static constexpr auto mask_name = Name + fixed_string(".mask");
+
+  template <expression X>
+  [[nodiscard]] constexpr auto operator()(const X& x) const {
+    static_assert(X::shape_type::is_static,
+                  "tapeless::nn::dropout: the input needs a static shape (the mask is planned with the graph)");
+    return x * leaf<mask_name, node_kind::input, typename X::shape_type, typename X::value_type>{};
+  }
+};
+
+/// `nn::dropout<"drop1">(0.5)`: a dropout layer with probability p of zeroing an element.
+template <fixed_string Name>
+[[nodiscard]] constexpr dropout_layer<Name> dropout(double p = 0.5) {
+  if (!(p >= 0 && p <= 1)) throw std::invalid_argument("tapeless::nn::dropout: p must be in [0, 1]");
+  return {p};
+}
+
+template <class L>
+inline constexpr bool is_dropout_v = false;
+template <fixed_string N>
+inline constexpr bool is_dropout_v<dropout_layer<N>> = true;
+
 // ---- sequential --------------------------------------------------------------------------------
 
 /// Layers applied in order: sequential(a, b, c)(x) is c(b(a(x))).
@@ -200,10 +233,26 @@ struct sequential_layers {
   }
 };
 
+/// Calls f(layer) for every layer of a network, depth first (a sequential inside a sequential
+/// is entered).
+template <class L, class F>
+constexpr void for_each_layer(const L& l, F&& f);
+
 template <class... Layers>
 [[nodiscard]] constexpr sequential_layers<std::remove_cvref_t<Layers>...> sequential(const Layers&... layers) {
   static_assert(sizeof...(Layers) > 0, "tapeless::nn::sequential: give at least one layer");
   return {{layers...}};
+}
+
+template <class L>
+inline constexpr bool is_sequential_v = false;
+template <class... L>
+inline constexpr bool is_sequential_v<sequential_layers<L...>> = true;
+
+template <class L, class F>
+constexpr void for_each_layer(const L& l, F&& f) {
+  if constexpr (is_sequential_v<L>) std::apply([&](const auto&... layer) { (for_each_layer(layer, f), ...); }, l.layers);
+  else f(l);
 }
 
 }  // namespace tapeless::nn

@@ -174,6 +174,10 @@ class module {
   void eval() noexcept { training_ = false; }
   [[nodiscard]] bool is_training() const noexcept { return training_; }
 
+  /// The generator dropout masks are drawn from (nn::default_generator() unless set).
+  void set_generator(nn::generator& gen) noexcept { generator_ = &gen; }
+  [[nodiscard]] nn::generator& generator() noexcept { return generator_ ? *generator_ : default_generator(); }
+
   parameters_type& parameters() noexcept { return params_; }
   const parameters_type& parameters() const noexcept { return params_; }
 
@@ -188,6 +192,7 @@ class module {
   Net net_;
   parameters_type params_{};
   bool training_ = true;
+  nn::generator* generator_ = nullptr;
 };
 
 }  // namespace tapeless::nn

@@ -87,6 +87,23 @@ struct concat_lists<parameter_list<A...>, parameter_list<B...>, Rest...> {
 template <class L>
 using parameters_of_t = typename detail::parameters_of<std::remove_cvref_t<L>>::type;
 
+// ---- free parameters ---------------------------------------------------------------------------
+
+/// Parameters that belong to no layer (PyTorch's `w = torch.tensor(0.0, requires_grad=True)`),
+/// for a module to own: `nn::module model(nn::parameters(w, b))`. They start at zero; set them
+/// with model.value(w).
+template <class... Leaves>
+struct free_parameters {
+  using parameter_list = nn::parameter_list<parameter_spec<Leaves, init_rule{}>...>;
+};
+
+template <class... Leaves>
+[[nodiscard]] constexpr free_parameters<Leaves...> parameters(const Leaves&...) {
+  static_assert(((is_leaf_v<Leaves> && Leaves::kind == node_kind::param) && ...),
+                "tapeless::nn::parameters: list parameter leaves (tl::param<...>), not inputs or expressions");
+  return {};
+}
+
 // ---- linear ------------------------------------------------------------------------------------
 
 /// y = x Wᵀ + b, x of shape [batch, In]: PyTorch's nn.Linear(In, Out). The parameters are

@@ -44,8 +44,28 @@ struct used_leaves<E, std::tuple<P...>> {
       std::conditional_t<uses_leaf_v<E, typename P::leaf_type>, std::tuple<typename P::leaf_type>, std::tuple<>>{}...));
 };
 
+/// A scalar graph evaluated without gradients (the scalar engine plans gradients only).
+template <class E>
+struct scalar_value_step {
+  E expr;
+  struct result {
+    typename E::value_type v;
+    [[nodiscard]] constexpr typename E::value_type value() const { return v; }
+  };
+  template <class B>
+  constexpr result operator()(const B& b) & {
+    return {tapeless::value(expr, b)};
+  }
+};
+
 template <class E, class Tuple>
 struct compiled_for;
+template <class E>
+  requires(!engine::tensor::is_tensor_graph_v<E>)
+struct compiled_for<E, std::tuple<>> {
+  using type = scalar_value_step<E>;
+  static type make(const E& e) { return type{e}; }
+};
 template <class E, class... L>
 struct compiled_for<E, std::tuple<L...>> {
   using type = decltype(tapeless::compile(std::declval<const E&>(), wrt_list<L...>{}));

@@ -21,6 +21,7 @@
 #include "graph/analysis.hpp"
 #include "graph/descriptor.hpp"
 #include "graph/node_type.hpp"
+#include "graph/print.hpp"
 #include "ops/abs.hpp"
 #include "ops/add.hpp"
 #include "ops/broadcast_to.hpp"

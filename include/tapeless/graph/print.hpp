@@ -163,7 +163,9 @@ inline std::string describe_listing(const graph_listing& l) {
   std::string text;
   for (std::size_t i = 0; i < l.size; ++i) {
     const node_descriptor& d = *l.nodes[i].descriptor;
-    text += "%" + std::to_string(i) + " = ";
+    text += '%';
+    text += std::to_string(i);
+    text += " = ";
     switch (d.kind) {
       case node_kind::input:
       case node_kind::param:
@@ -177,7 +179,10 @@ inline std::string describe_listing(const graph_listing& l) {
         break;
       case node_kind::op:
         text += std::string(d.name) + "(";
-        for (std::size_t k = 0; k < d.arity; ++k) text += (k > 0 ? ", %" : "%") + std::to_string(l.nodes[i].operands[k]);
+        for (std::size_t k = 0; k < d.arity; ++k) {
+          text += k > 0 ? ", %" : "%";
+          text += std::to_string(l.nodes[i].operands[k]);
+        }
         text += ") " + format_extents(d);
         if (l.requires_grad[i]) text += " (grad_fn=" + backward_name(d.name) + ")";
         break;
@@ -186,7 +191,9 @@ inline std::string describe_listing(const graph_listing& l) {
   }
   const std::size_t root = l.size - 1;
   const node_descriptor& r = *l.nodes[root].descriptor;
-  text += "output: %" + std::to_string(root) + " " + format_extents(r) + " " + std::string(r.dtype);
+  text += "output: %";
+  text += std::to_string(root);
+  text += " " + format_extents(r) + " " + std::string(r.dtype);
   if (l.requires_grad[root]) text += " (requires_grad)";
   return text + "\n";
 }
@@ -226,7 +233,12 @@ inline std::string dot_listing(const graph_listing& l, const dot_options& option
   const std::size_t root = l.size - 1;
   for (std::size_t i = 0; i < l.size; ++i) {
     const node_descriptor& d = *l.nodes[i].descriptor;
-    std::string label = options.show_ids ? "%" + std::to_string(i) + " " : std::string{};
+    std::string label;
+    if (options.show_ids) {
+      label += '%';
+      label += std::to_string(i);
+      label += ' ';
+    }
     std::string attributes;
     switch (d.kind) {
       case node_kind::input:
@@ -249,14 +261,25 @@ inline std::string dot_listing(const graph_listing& l, const dot_options& option
     // DOT reads "\n" inside a quoted label as a line break: escape everything else, then restore it.
     std::string quoted = dot_quoted(label);
     for (std::size_t p = 0; (p = quoted.find('\n', p)) != std::string::npos; p += 2) quoted.replace(p, 1, "\\n");
-    text += "  n" + std::to_string(i) + " [label=" + quoted + ", " + attributes + "];\n";
+    text += "  n";
+    text += std::to_string(i);
+    text += " [label=" + quoted + ", " + attributes + "];\n";
   }
   for (std::size_t i = 0; i < l.size; ++i) {
     const node_descriptor& d = *l.nodes[i].descriptor;
     const bool positions = d.arity >= 2 && !commutative(d.name);
     for (std::size_t k = 0; k < d.arity; ++k) {
-      text += "  n" + std::to_string(l.nodes[i].operands[k]) + " -> n" + std::to_string(i);
-      text += positions ? " [label=\"" + std::to_string(k) + "\"];\n" : ";\n";
+      text += "  n";
+      text += std::to_string(l.nodes[i].operands[k]);
+      text += " -> n";
+      text += std::to_string(i);
+      if (positions) {
+        text += " [label=\"";
+        text += std::to_string(k);
+        text += "\"];\n";
+      } else {
+        text += ";\n";
+      }
     }
   }
   return text + "}\n";

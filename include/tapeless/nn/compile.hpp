@@ -168,9 +168,13 @@ class compiled_model {
   value_type backward(const B&... data) {
     static_assert(Grad, "tapeless::nn::compile: this step was compiled without gradients (nn::no_grad, or a "
                         "non-scalar expression); call it as step(bindings) for its value");
-    auto r = run(data...);
-    std::apply([&](auto... leaf) { (accumulate(r, leaf), ...); }, leaves{});
-    return r.value();
+    if constexpr (Grad) {
+      auto r = run(data...);
+      std::apply([&](auto... leaf) { (accumulate(r, leaf), ...); }, leaves{});
+      return r.value();
+    } else {
+      return value_type{};
+    }
   }
 
   /// Forward only: the value, read from the step's workspace (valid until the next call). For a

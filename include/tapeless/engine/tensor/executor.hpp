@@ -467,12 +467,15 @@ class executor {
   }
 
   /// Offsets at the start of row `row` (all axes but the last) for each stream.
-  static void row_offsets(std::size_t row, const extents_t& it, std::size_t R, std::size_t count, const strides_t* strides,
+  template <std::size_t R>
+  static void row_offsets(std::size_t row, const extents_t& it, std::size_t count, const strides_t* strides,
                           std::ptrdiff_t* off) {
     for (std::size_t k = 0; k < count; ++k) off[k] = 0;
     for (std::size_t d = R - 1; d-- > 0;) {
-      const std::size_t i = row % it[d];
-      row /= it[d];
+      // The outermost axis takes what remains of the row number: no division (none at all for
+      // a matrix, whose rows are short in small networks).
+      const std::size_t i = d == 0 ? row : row % it[d];
+      if (d != 0) row /= it[d];
       for (std::size_t k = 0; k < count; ++k) off[k] += static_cast<std::ptrdiff_t>(i) * strides[k][d];
     }
   }
@@ -564,7 +567,7 @@ class executor {
     T* out = val_[U].data;
     row_view<U> row_value;
     for (std::size_t row = 0; row < rows && n > 0; ++row) {
-      if constexpr (R > 1) row_offsets(row, it, R, info::input_count, s.in_stride.data(), s.in_off.data());
+      if constexpr (R > 1) row_offsets<R>(row, it, info::input_count, s.in_stride.data(), s.in_off.data());
       row_value = load_row<U>(s);
       T* o = out + row * n;
       for (std::size_t j = 0; j < n; ++j) {
@@ -621,8 +624,8 @@ class executor {
     for (std::size_t row = 0; row < rows; ++row) {
       std::ptrdiff_t ooff = 0;
       if constexpr (R > 1) {
-        row_offsets(row, it, R, info::input_count, s.in_stride.data(), s.in_off.data());
-        row_offsets(row, it, R, 1, &os, &ooff);
+        row_offsets<R>(row, it, info::input_count, s.in_stride.data(), s.in_off.data());
+        row_offsets<R>(row, it, 1, &os, &ooff);
       }
       row_value = load_row<U>(s);
       if constexpr (inner_reduced) {
@@ -666,8 +669,8 @@ class executor {
       for (std::size_t row = 0; row < rows; ++row) {
         std::ptrdiff_t ooff = 0;
         if constexpr (R > 1) {
-          row_offsets(row, it, R, info::input_count, s.in_stride.data(), s.in_off.data());
-          row_offsets(row, it, R, 1, &os, &ooff);
+          row_offsets<R>(row, it, info::input_count, s.in_stride.data(), s.in_off.data());
+          row_offsets<R>(row, it, 1, &os, &ooff);
         }
         row_value = load_row<U>(s);
         const std::ptrdiff_t step = inner_reduced ? 0 : 1;
@@ -718,7 +721,8 @@ class executor {
         std::fill(pc, pc + m * n, T(0));
         continue;
       }
-      gemm(ma.trans, mb.trans, m, n, k, T(1), ma.data, ma.ld, mb.data, mb.ld, T(0), pc, n);
+      gemm_sized<static_extent(U, R - 2), static_extent(U, R - 1), static_extent(r.operands[0], R - 1)>(
+          ma.trans, mb.trans, m, n, k, ma.data, ma.ld, mb.data, mb.ld, T(0), pc, n);
     }
   }
 
@@ -908,9 +912,9 @@ class executor {
     for (std::size_t row = 0; row < rows; ++row) {
       std::ptrdiff_t goff = 0;
       if constexpr (R > 1) {
-        row_offsets(row, it, R, info::input_count, s.in_stride.data(), s.in_off.data());
-        row_offsets(row, it, R, info::input_count, s.adj_stride.data(), adj_off_tmp.data());
-        row_offsets(row, it, R, 1, &gs, &goff);
+        row_offsets<R>(row, it, info::input_count, s.in_stride.data(), s.in_off.data());
+        row_offsets<R>(row, it, info::input_count, s.adj_stride.data(), adj_off_tmp.data());
+        row_offsets<R>(row, it, 1, &gs, &goff);
         for (std::size_t k = 0; k < info::input_count; ++k) s.adj_off[k] = adj_off_tmp[k];
       }
       row_value = load_row<U>(s);
@@ -985,7 +989,8 @@ class executor {
         if (n == 0) {
           if (beta == T(0)) std::fill(da, da + m * k, T(0));
         } else if (m > 0 && k > 0) {
-          gemm(false, !mb.trans, m, k, n, T(1), pg, n, mb.data, mb.ld, beta, da, k);
+          gemm_sized<static_extent(U, R - 2), static_extent(ia, R - 1), static_extent(U, R - 1)>(
+              false, !mb.trans, m, k, n, pg, n, mb.data, mb.ld, beta, da, k);
         }
       }
       if constexpr (P.edge[U][1] != write::none) {
@@ -996,7 +1001,8 @@ class executor {
         if (m == 0) {
           if (beta == T(0)) std::fill(db, db + k * n, T(0));
         } else if (k > 0 && n > 0) {
-          gemm(!ma.trans, false, k, n, m, T(1), ma.data, ma.ld, pg, n, beta, db, n);
+          gemm_sized<static_extent(ia, R - 1), static_extent(U, R - 1), static_extent(U, R - 2)>(
+              !ma.trans, false, k, n, m, ma.data, ma.ld, pg, n, beta, db, n);
         }
       }
     }

@@ -1,9 +1,10 @@
 #!/usr/bin/python3
-"""Reads Google Benchmark JSON output (bench_w1, bench_w3) and prints one line per comparison:
+"""Reads Google Benchmark JSON output (bench_w1, bench_w2, bench_w3) and prints one line per
+comparison:
     <workload> tapeless/<reference> <ratio>
 where ratio = median time of tapeless / median time of the reference, both from the same run
 (repetitions randomly interleaved). Times are the thread's CPU time per iteration divided by the
-work per iteration: the counter "points" (gradients, W3) or "steps" (SGD steps, W1).
+work per iteration: the counter "points" (gradients, W3) or "steps" (SGD steps, W1 and W2).
 Details go to stderr as '#' lines: the absolute medians (ns per gradient, or us per step) and
 the spread of the repetitions, (max - min) / median, as a measure of the noise.
 

@@ -34,6 +34,15 @@ inline constexpr std::size_t small_gemm_limit = 4096;
 /// have constant trip counts, so the compiler unrolls and vectorises them.
 template <std::size_t M, std::size_t N, std::size_t K, bool TransA, bool TransB, class T>
 inline void small_gemm(const T* a, std::size_t lda, const T* b, std::size_t ldb, T beta, T* c, std::size_t ldc) {
+  if constexpr (TransB) {
+    // op(B) is read along its rows below; a transposed B is copied to that layout first (K·N
+    // elements, at most small_gemm_limit), so the inner loop is contiguous and vectorises.
+    T bt[K * N];
+    for (std::size_t j = 0; j < N; ++j)
+      for (std::size_t p = 0; p < K; ++p) bt[p * N + j] = b[j * ldb + p];
+    small_gemm<M, N, K, TransA, false>(a, lda, bt, N, beta, c, ldc);
+    return;
+  }
   for (std::size_t i = 0; i < M; ++i) {
     T acc[N];
     for (std::size_t j = 0; j < N; ++j) acc[j] = beta == T(0) ? T(0) : beta * c[i * ldc + j];

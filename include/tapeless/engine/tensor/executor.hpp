@@ -909,6 +909,9 @@ class executor {
     std::array<std::ptrdiff_t, streams<U>::n_in> adj_off_tmp{};
     constexpr bool with_value = U == root && root_fused_with_backward;
     T value_lane[lanes]{};
+    // Rows of a static length under one lane width use lane 0 only: no lanes to clear and sum
+    // per row (a [batch, 1] output in a small network has rows of one element).
+    constexpr bool short_rows = R > 0 && static_extent(info::top, R - 1) != dynamic && static_extent(info::top, R - 1) < lanes;
     for (std::size_t row = 0; row < rows; ++row) {
       std::ptrdiff_t goff = 0;
       if constexpr (R > 1) {
@@ -921,7 +924,10 @@ class executor {
       adjoint_row<U> ar;
       for (std::size_t k = 0; k < info::input_count; ++k) ar.ptr[k] = s.adj[k] + s.adj_off[k];
       for_each_input<U>([&]<std::size_t K>(std::integral_constant<std::size_t, K>) {
-        if constexpr (info::adjoint_stride_kind(K) == 0 && info::gets_adjoint(K)) ar.acc[K].fill(T(0));
+        if constexpr (info::adjoint_stride_kind(K) == 0 && info::gets_adjoint(K)) {
+          if constexpr (short_rows) ar.acc[K][0] = T(0);
+          else ar.acc[K].fill(T(0));
+        }
       });
       const std::ptrdiff_t gstep = R == 0 ? 0 : gs[R - 1];
       const auto element = [&](std::size_t j, std::size_t l) {
@@ -950,13 +956,13 @@ class executor {
         }(std::make_index_sequence<info::member_count>{});
       };
       std::size_t j = 0;
-      if constexpr (info::accumulates_along_rows || with_value)
+      if constexpr (!short_rows && (info::accumulates_along_rows || with_value))
         for (; j + lanes <= n; j += lanes)
           for (std::size_t l = 0; l < lanes; ++l) element(j + l, l);
       for (; j < n; ++j) element(j, 0);
       for_each_input<U>([&]<std::size_t K>(std::integral_constant<std::size_t, K>) {
         if constexpr (info::adjoint_stride_kind(K) == 0 && info::gets_adjoint(K)) {
-          const T total = sum_lanes(ar.acc[K].data());
+          const T total = short_rows ? ar.acc[K][0] : sum_lanes(ar.acc[K].data());
           if constexpr (info::assigns(K)) *ar.ptr[K] = total;
           else *ar.ptr[K] += total;
         }

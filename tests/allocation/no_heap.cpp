@@ -3,11 +3,13 @@
 // Tensor steps: the workspace is one arena, allocated (with aligned new, also counted here) when
 // the step is compiled or first called; later steps with the same extents allocate nothing.
 #include <atomic>
+#include <cmath>
 #include <catch2/catch.hpp>
 #include <cstddef>
 #include <cstdlib>
 #include <new>
 #include <random>
+#include <tapeless/nn.hpp>
 #include <tapeless/tapeless.hpp>
 #include <xtensor/xnoalias.hpp>
 #include <xtensor/xtensor.hpp>
@@ -155,4 +157,51 @@ TEST_CASE("steps with a dynamic batch extent allocate nothing once laid out", "[
   }
   CHECK(allocations.load() - before == 0);
   CHECK(last < first);
+}
+
+TEST_CASE("training through the nn layer allocates nothing per step", "[nn]") {
+  namespace nn = tapeless::nn;
+  constexpr auto x = tl::input<"x", tl::shape<10, 4>, float>;
+  constexpr auto y = tl::input<"y", tl::shape<10, 1>, float>;
+  constexpr auto net = nn::sequential(nn::linear<"fc1", 4, 8>, nn::relu, nn::dropout<"drop">(0.25),
+                                      nn::linear<"fc2", 8, 1>);
+  constexpr auto loss = nn::mse_loss(net(x), y);
+
+  nn::generator gen(7);
+  nn::module model(net, gen);
+  model.set_generator(gen);
+  const xt::xtensor<float, 2> X = nn::randn<float>({10, 4}, gen);
+  const xt::xtensor<float, 2> Y = nn::randn<float>({10, 1}, gen);
+  auto step = nn::compile(loss, model);
+  auto predict = nn::compile(net(x), model);
+  nn::sgd sgd(model, {.lr = 0.01, .momentum = 0.9, .nesterov = true});
+  nn::adam adam(model, {.lr = 1e-3});
+  nn::cosine_annealing_lr schedule(adam, 100);
+
+  // One warm-up round of everything, then count.
+  sgd.zero_grad();
+  float first = step.backward(x = X, y = Y);
+  sgd.step();
+  adam.step();
+  (void)predict(x = X);
+
+  constexpr auto fc1 = nn::linear<"fc1", 4, 8>;
+  const xt::xtensor<float, 2> initial_weight = model.value(fc1.weight);
+  const long before = allocations.load();
+  float last = 0;
+  for (int i = 0; i < 100; ++i) {
+    adam.zero_grad();
+    last = step.backward(x = X, y = Y);  // dropout mask drawn, forward, backward, .grad +=
+    adam.step();
+    schedule.step();
+    sgd.step();
+  }
+  model.eval();
+  volatile float sink = predict(x = X)(0, 0);
+  (void)sink;
+  CHECK(allocations.load() - before == 0);
+  CHECK(std::isfinite(first));
+  CHECK(std::isfinite(last));
+  const bool updated = !(model.value(fc1.weight) == initial_weight);
+  CHECK(updated);  // the steps did update the parameters
 }

@@ -107,6 +107,7 @@ float uniform_float(std::mt19937& engine, double bound) {
 TEST_CASE("module: names in declaration order, weight before bias, and the parameter count", "[nn][module]") {
   CHECK(simple_module::names() == std::vector<std::string>{"fc1.weight", "fc1.bias", "fc2.weight", "fc2.bias"});
   CHECK(simple_module::parameter_count() == 4 * 8 + 8 + 8 * 1 + 1);
+  STATIC_REQUIRE(simple_module::parameter_count() == 49);
   STATIC_REQUIRE(simple_module::size == 4);
   CHECK(tanh_module::names() == std::vector<std::string>{"l1.weight", "l1.bias", "l2.weight", "l2.bias"});
   CHECK(tanh_module::parameter_count() == 3 * 4 + 4 + 4 * 2 + 2);

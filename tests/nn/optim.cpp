@@ -334,6 +334,12 @@ TEST_CASE("one_hot: a label outside the classes names its row", "[nn][losses][on
   CHECK_THAT(too_large, Contains("[0, 4)"));
   CHECK_THAT(message({-1, 0, 0}), Contains("row 0"));
   CHECK_THAT(message({0, 1.5, 2}), Contains("row 1"));
+  CHECK_THAT(message({0, 1, std::nan("")}), Contains("row 2"));
+  CHECK_THAT(message({1e300, 1, 2}), Contains("row 0"));
+  // Nothing is written when a label is bad: the rows keep what they held.
+  out.fill(7.0f);
+  (void)message({0, 1, 9});
+  CHECK(out(0, 0) == 7.0f);
   CHECK_THROWS_AS(nn::one_hot(std::vector<int>{0, 3}, 3), std::out_of_range);
 
   std::string count;

@@ -391,7 +391,7 @@ TEST_CASE("serialize: a flipped byte fails the checksum", "[nn][serialize][error
     auto corrupt = bytes;
     corrupt[at] = static_cast<char>(corrupt[at] ^ 0x10);
     write_bytes(file.path(), corrupt);
-    check_load_fails(target, file.path(), "checksum mismatch: the file is corrupt");
+    check_load_fails(target, file.path(), "checksum mismatch: the file is truncated or corrupt");
   }
 }
 

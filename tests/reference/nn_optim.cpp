@@ -137,7 +137,7 @@ rn::optimizer_config adam_config(rn::optimizer_config::kind kind, const nn::adam
   c.beta1 = o.beta1;
   c.beta2 = o.beta2;
   c.eps = o.eps;
-  c.weight_decay = o.weight_decay;
+  c.weight_decay = o.weight_decay.value_or(kind == rn::optimizer_config::kind::adamw ? 0.01 : 0.0);
   return c;
 }
 
@@ -183,10 +183,11 @@ TEMPLATE_TEST_CASE("nn::adam and nn::adamw against torch::optim::Adam and AdamW 
            {.lr = 0.02, .beta1 = 0.8, .beta2 = 0.99, .eps = 1e-6, .weight_decay = 0.1});
   adamw_run("adamw, lr 0.01, weight_decay 0.01", {.lr = 0.01, .weight_decay = 0.01});
   adamw_run("adamw, lr 0.01, weight_decay 0.1", {.lr = 0.01, .weight_decay = 0.1});
-  // nn::adamw's default weight_decay is PyTorch's, 0.01.
+  // nn::adamw's default weight_decay is PyTorch's, 0.01, also when other options are given.
   check_run<T>(
       "adamw, defaults", [](auto& model) { return nn::adamw(model); }, no_schedule,
       adam_config(rn::optimizer_config::kind::adamw, {.weight_decay = 0.01}));
+  adamw_run("adamw, lr 0.01, default weight_decay", {.lr = 0.01});
 }
 
 TEMPLATE_TEST_CASE("nn::step_lr against torch::optim::StepLR on an SGD run", "[reference][nn][optim][schedule]", float,

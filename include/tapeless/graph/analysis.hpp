@@ -183,6 +183,19 @@ constexpr adjoint_plan<N> plan_adjoints(const graph_table<N>& g, const std::arra
     for (std::size_t k = 0; k < g.nodes[i].arity; ++k)
       if (plan.needed[g.nodes[i].operands[k]]) plan.needed[i] = true;
   }
+  // A node needs an adjoint only if the root's adjoint reaches it: below a detach, nodes that
+  // lead to a wrt leaf get none (the wrt leaves themselves keep theirs, which stays zero).
+  std::array<bool, N> reaches{};
+  if (N > 0) reaches[N - 1] = true;
+  for (std::size_t i = N; i-- > 0;) {
+    if (!reaches[i] || !plan.needed[i] || g.nodes[i].descriptor->stops_gradient) continue;
+    for (std::size_t k = 0; k < g.nodes[i].arity; ++k) reaches[g.nodes[i].operands[k]] = true;
+  }
+  for (std::size_t i = 0; i < N; ++i) {
+    bool is_wrt = false;
+    for (std::size_t w : wrt) is_wrt = is_wrt || w == i;
+    if (!reaches[i] && !is_wrt) plan.needed[i] = false;
+  }
   std::array<bool, N> reached{};
   for (std::size_t i = N; i-- > 0;) {
     if (!plan.needed[i]) continue;

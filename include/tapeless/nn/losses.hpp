@@ -14,6 +14,7 @@
 //
 // The prediction and the target must have the same shape (PyTorch only warns when they
 // broadcast, and the result is then rarely what was meant): a mismatch is a compile error.
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <stdexcept>
@@ -124,17 +125,20 @@ void one_hot_into(const Labels& labels, Out& out) {
   if (static_cast<std::size_t>(std::size(labels)) != rows)
     throw std::invalid_argument("tapeless::nn::one_hot: " + std::to_string(std::size(labels)) + " labels for " +
                                 std::to_string(rows) + " rows");
-  T* o = out.data();
+  // Every label is checked (as a double: NaN and huge values included) before any row is written.
   std::size_t i = 0;
   for (const auto label : labels) {
-    const auto as_int = static_cast<std::int64_t>(label);
-    if (static_cast<double>(as_int) != static_cast<double>(label) || as_int < 0 ||
-        static_cast<std::size_t>(as_int) >= classes)
+    const double v = static_cast<double>(label);
+    if (!(v >= 0 && v < static_cast<double>(classes)) || v != std::floor(v))
       throw std::out_of_range("tapeless::nn::one_hot: the label at row " + std::to_string(i) + " is " +
-                              std::to_string(static_cast<double>(label)) + ", not a class in [0, " +
-                              std::to_string(classes) + ")");
+                              std::to_string(v) + ", not a class in [0, " + std::to_string(classes) + ")");
+    ++i;
+  }
+  T* o = out.data();
+  i = 0;
+  for (const auto label : labels) {
     for (std::size_t c = 0; c < classes; ++c) o[i * classes + c] = T(0);
-    o[i * classes + static_cast<std::size_t>(as_int)] = T(1);
+    o[i * classes + static_cast<std::size_t>(static_cast<double>(label))] = T(1);
     ++i;
   }
 }

@@ -77,6 +77,11 @@ struct index_of_leaf<Leaf, std::tuple<P...>> {
   }();
 };
 
+template <class... Specs>
+constexpr std::size_t count_of(parameter_list<Specs...>) {
+  return (std::size_t{0} + ... + Specs::leaf_type::shape_type::size);
+}
+
 }  // namespace detail
 
 template <class Net>
@@ -153,9 +158,7 @@ class module {
     return {parameter_names.begin(), parameter_names.end()};
   }
   /// Number of scalars over all parameters (PyTorch: sum(p.numel() for p in parameters())).
-  [[nodiscard]] static constexpr std::size_t parameter_count() {
-    return std::apply([](auto... p) { return (std::size_t{0} + ... + decltype(p)::shape_type::size); }, parameters_type{});
-  }
+  [[nodiscard]] static constexpr std::size_t parameter_count() { return detail::count_of(parameters_of_t<Net>{}); }
 
   /// A table of the parameters: name, shape, dtype, count; and the total.
   [[nodiscard]] std::string summary() const {

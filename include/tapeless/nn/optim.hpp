@@ -13,6 +13,7 @@
 // computed in double as PyTorch does.
 #include <cmath>
 #include <cstddef>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <tuple>
@@ -138,7 +139,8 @@ struct adam_options {
   double beta1 = 0.9;
   double beta2 = 0.999;
   double eps = 1e-8;
-  double weight_decay = 0;
+  /// Unset: PyTorch's default, 0 for Adam and 0.01 for AdamW.
+  std::optional<double> weight_decay{};
 };
 
 namespace detail {
@@ -146,7 +148,11 @@ namespace detail {
 /// Adam's moment update and step, shared by adam (L2 penalty in the gradient) and adamw
 /// (decoupled decay of the weights).
 template <class Params, class States>
-void adam_update(Params& params, States& m, States& v, const adam_options& o, double lr, std::size_t step, bool decoupled) {
+void adam_update(Params& params, States& m, States& v, const adam_options& options, double lr, std::size_t step,
+                 bool decoupled) {
+  struct {
+    double beta1, beta2, eps, weight_decay;
+  } const o{options.beta1, options.beta2, options.eps, options.weight_decay.value_or(decoupled ? 1e-2 : 0.0)};
   const double bias1 = 1 - std::pow(o.beta1, static_cast<double>(step));
   const double bias2 = 1 - std::pow(o.beta2, static_cast<double>(step));
   const double step_size = lr / bias1;
@@ -196,7 +202,7 @@ class adam : public optimizer_base {
 
   static void check(const adam_options& o, const char* who) {
     detail::check_rate(who, "eps", o.eps);
-    detail::check_rate(who, "weight_decay", o.weight_decay);
+    detail::check_rate(who, "weight_decay", o.weight_decay.value_or(0));
     if (!(o.beta1 >= 0 && o.beta1 < 1) || !(o.beta2 >= 0 && o.beta2 < 1))
       throw std::invalid_argument(std::string("tapeless::nn::") + who + ": betas must be in [0, 1), not (" +
                                   std::to_string(o.beta1) + ", " + std::to_string(o.beta2) + ")");
@@ -211,11 +217,12 @@ class adam : public optimizer_base {
 };
 
 /// AdamW (torch.optim.AdamW): Adam with decoupled weight decay, p = p·(1 - lr·weight_decay)
-/// before the Adam step (PyTorch's default weight_decay 0.01).
+/// before the Adam step; weight_decay defaults to 0.01 as in PyTorch, also when other options
+/// are given (`nn::adamw(model, {.lr = 1e-3})`).
 template <class Net>
 class adamw : public optimizer_base {
  public:
-  adamw(module<Net>& m, adam_options o = {.weight_decay = 1e-2})
+  adamw(module<Net>& m, adam_options o = {})
       : optimizer_base(o.lr), module_(&m), options_(o), m_(state::make()), v_(state::make()) {
     adam<Net>::check(o, "adamw");
   }

@@ -152,7 +152,7 @@ void load(module<Net>& model, const std::string& path) {
   std::uint64_t stored_sum = 0;
   std::memcpy(&stored_sum, bytes.data() + body, sizeof stored_sum);
   if (stored_sum != detail::fnv1a(bytes.data(), body))
-    throw serialization_error(where + "checksum mismatch: the file is corrupt");
+    throw serialization_error(where + "checksum mismatch: the file is truncated or corrupt");
   const auto count = r.get<std::uint32_t>("the parameter count");
   if (count != module<Net>::size)
     throw serialization_error(where + "the file holds " + std::to_string(count) + " parameters, the model has " +

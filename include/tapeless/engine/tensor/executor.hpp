@@ -55,6 +55,16 @@ class executor {
     return true;
   }(), "tapeless: a node of the expression has rank above 4 (broadcast_to or reshape); tensors have rank 0 to 4");
 
+  /// The number of elements of node i's static shape, or 0 when an extent is dynamic.
+  static constexpr std::size_t static_count(std::size_t i) {
+    std::size_t c = 1;
+    for (std::size_t d = 0; d < rank_of(i); ++d) {
+      if (static_extent(i, d) == dynamic) return 0;
+      c *= static_extent(i, d);
+    }
+    return c;
+  }
+
   static constexpr bool all_static = [] {
     for (std::size_t i = 0; i < N; ++i)
       for (std::size_t d = 0; d < rank_of(i); ++d)
@@ -109,6 +119,7 @@ class executor {
     if constexpr (rank_of(root) == 0) *r.data = seed ? *seed : T(1);
     else if (seed) std::copy(seed, seed + n, r.data);
     else std::fill(r.data, r.data + n, T(1));
+    zero_unreached(std::make_index_sequence<N>{});
     run_backward(std::make_index_sequence<N>{});
   }
 
@@ -118,6 +129,19 @@ class executor {
   std::size_t workspace_elements() const { return arena_.size(); }
 
  private:
+  /// The adjoints of wrt leaves that only a detached path leads to: zero, as LibTorch's.
+  template <std::size_t... I>
+  void zero_unreached(std::index_sequence<I...>) {
+    (
+        [&] {
+          if constexpr (P.unreached[I]) {
+            layout<T>& a = adj_[I];
+            std::fill(a.data, a.data + element_count(val_[I].ext, rank_of(I)), T(0));
+          }
+        }(),
+        ...);
+  }
+
   // ------------------------------------------------------------------------------------------
   // Leaves and numbers
   template <class Bindings, std::size_t... I>
@@ -560,8 +584,13 @@ class executor {
     using info = loop<U>;
     const extents_t& it = val_[U].ext;
     constexpr std::size_t R = info::R;
-    const std::size_t n = R == 0 ? 1 : it[R - 1];
-    const std::size_t rows = R == 0 ? 1 : element_count(it, R) / std::max<std::size_t>(n, 1);
+    // With a static iteration space the trip counts are constants: the compiler unrolls and
+    // vectorises the short rows of small networks.
+    constexpr std::size_t static_total = static_count(U);
+    constexpr std::size_t static_n = R == 0 ? 1 : static_extent(U, R - 1);
+    const std::size_t n = static_total > 0 ? static_n : R == 0 ? 1 : it[R - 1];
+    const std::size_t rows = static_total > 0 ? static_total / static_n
+                                              : R == 0 ? 1 : element_count(it, R) / std::max<std::size_t>(n, 1);
     streams<U> s;
     setup_inputs<U>(s, it, false);
     T* out = val_[U].data;
@@ -607,8 +636,10 @@ class executor {
     using op = typename node_t<U>::op;
     constexpr std::size_t R = info::R;
     const extents_t& it = val_[info::top].ext;
-    const std::size_t n = R == 0 ? 1 : it[R - 1];
-    const std::size_t total = element_count(it, R);
+    constexpr std::size_t static_total = static_count(info::top);
+    constexpr std::size_t static_n = R == 0 ? 1 : static_extent(info::top, R - 1);
+    const std::size_t n = static_total > 0 ? static_n : R == 0 ? 1 : it[R - 1];
+    const std::size_t total = static_total > 0 ? static_total : element_count(it, R);
     const std::size_t rows = n == 0 ? 0 : total / n;
     layout<T>& out = val_[U];
     const std::size_t out_n = element_count(out.ext, rank_of(U));
@@ -832,7 +863,9 @@ class executor {
         zero_first_contributions<I>();
         if constexpr (d->category == op_class::elementwise || d->category == op_class::reduction) loop_backward<I>();
         else if constexpr (d->category == op_class::matmul) matmul_backward<I>();
-        else if constexpr (d->category == op_class::view) view_backward<I>();
+        else if constexpr (d->category == op_class::view) {
+          if constexpr (!adjoint_written_by_consumer<I>()) view_backward<I>();
+        }
         else concat_backward<I>();
       }
     }
@@ -886,8 +919,10 @@ class executor {
     constexpr std::size_t R = info::R;
     constexpr bool reduction = info::reduction;
     const extents_t& it = val_[info::top].ext;
-    const std::size_t n = R == 0 ? 1 : it[R - 1];
-    const std::size_t total = element_count(it, R);
+    constexpr std::size_t static_total = static_count(info::top);
+    constexpr std::size_t static_n = R == 0 ? 1 : static_extent(info::top, R - 1);
+    const std::size_t n = static_total > 0 ? static_n : R == 0 ? 1 : it[R - 1];
+    const std::size_t total = static_total > 0 ? static_total : element_count(it, R);
     const std::size_t rows = n == 0 ? 0 : total / n;
     streams<U> s;
     setup_inputs<U>(s, it, true);
@@ -973,6 +1008,35 @@ class executor {
     }
   }
 
+  /// Whether the right operand of matmul U is a transposed matrix (nn::linear's Wᵀ) whose
+  /// adjoint can be written straight into its source's adjoint as (Aᵀ G)ᵀ = Gᵀ A, skipping the
+  /// transposed copy: the transpose and its source each feed one consumer, and the source's
+  /// adjoint is assigned by that edge alone.
+  template <std::size_t U>
+  static constexpr bool writes_transposed_operand_adjoint() {
+    constexpr std::size_t ib = G.nodes[U].operands[1];
+    const graph::node_descriptor* d = G.nodes[ib].descriptor;
+    if (rank_of(U) != 2 || d->category != op_class::view || !d->swaps_last_two_axes || d->rank != 2) return false;
+    if (G.nodes[ib].fan_out != 1 || G.nodes[U].operands[0] == ib) return false;
+    const std::size_t src = G.nodes[ib].operands[0];
+    return G.nodes[src].fan_out == 1 && P.edge[U][1] != write::none && P.edge[ib][0] == write::assign &&
+           !P.zero_first[src] && P.roles[ib] == role::alias;
+  }
+
+  /// Whether view node V's reverse pass was done by its consumer (see above).
+  template <std::size_t V>
+  static constexpr bool adjoint_written_by_consumer() {
+    if constexpr (G.nodes[V].consumer == graph::npos) {
+      return false;
+    } else {
+      constexpr std::size_t c = G.nodes[V].consumer;
+      if constexpr (G.nodes[c].descriptor->category == op_class::matmul && G.nodes[c].operands[1] == V)
+        return writes_transposed_operand_adjoint<c>();
+      else
+        return false;
+    }
+  }
+
   template <std::size_t U>
   void matmul_backward() {
     constexpr const graph::node_record& r = G.nodes[U];
@@ -999,7 +1063,17 @@ class executor {
               false, !mb.trans, m, k, n, pg, n, mb.data, mb.ld, beta, da, k);
         }
       }
-      if constexpr (P.edge[U][1] != write::none) {
+      if constexpr (writes_transposed_operand_adjoint<U>()) {
+        // B = Sᵀ: dS (n x k) = (Aᵀ G)ᵀ = Gᵀ A, assigned to S's adjoint.
+        T* ds = adj_[G.nodes[ib].operands[0]].data;
+        const matrix ma = as_matrix(a, R, qa);
+        if (m == 0) {
+          std::fill(ds, ds + k * n, T(0));
+        } else if (k > 0 && n > 0) {
+          gemm_sized<static_extent(U, R - 1), static_extent(ia, R - 1), static_extent(U, R - 2)>(
+              true, ma.trans, n, k, m, pg, n, ma.data, ma.ld, T(0), ds, k);
+        }
+      } else if constexpr (P.edge[U][1] != write::none) {
         // dB (k x n) = Aᵀ G (m x n)
         constexpr T beta = P.edge[U][1] == write::assign ? T(0) : T(1);
         T* db = adj_[ib].data + static_cast<std::ptrdiff_t>(q * k * n);

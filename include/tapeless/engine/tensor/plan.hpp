@@ -38,6 +38,7 @@ struct tensor_plan {
   std::array<bool, N> adjoint_buffer{};
   std::array<std::array<write, graph::max_arity>, N> edge{};  ///< per operand edge
   std::array<bool, N> zero_first{};   ///< adjoint zeroed before its first contribution (broadcast)
+  std::array<bool, N> unreached{};  ///< a wrt leaf no contribution reaches (below a detach): zeroed each pass
   std::array<std::size_t, N> first_unit{};  ///< the unit that makes the first contribution
   std::array<bool, N> in_place{};     ///< an elementwise unit that overwrites its operand's buffer
   std::size_t value_buffers = 0;      ///< stored nodes (plus tie counts of amax / amin)
@@ -165,6 +166,7 @@ constexpr tensor_plan<N> make_plan(const graph::graph_table<N>& g, const std::ar
       }
     }
   }
+  for (std::size_t x = 0; x < N; ++x) p.unreached[x] = p.adjoint_buffer[x] && !reached[x] && x != N - 1;
   return p;
 }
 

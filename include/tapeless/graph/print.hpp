@@ -287,62 +287,90 @@ inline std::string dot_listing(const graph_listing& l, const dot_options& option
 
 }  // namespace graph::detail
 
-/// Whether `e` is a leaf of the graph (not the result of an op): an input, a param, a constant
-/// or a literal (PyTorch: tensor.is_leaf).
-template <expression E>
-[[nodiscard]] constexpr bool is_leaf(const E&) noexcept {
-  return !is_node_v<E>;
-}
+// The queries are function objects, as the ops are: a user's own unqualified `describe(e)` or
+// `is_leaf(e)` is never hijacked by argument-dependent lookup of these.
+namespace graph::detail {
 
-/// Whether a gradient flows to `e`: a param, or an op with a param below it that no detach
-/// cuts off (PyTorch: tensor.requires_grad).
-template <expression E>
-[[nodiscard]] constexpr bool requires_grad(const E&) noexcept {
-  return graph::gradient_flags_v<E>[graph::graph_v<E>.root()];
-}
-
-/// The name of the backward function that produced `e` ("MatmulBackward" for a matmul), or an
-/// empty view for a leaf and for an op that needs no gradient (PyTorch: tensor.grad_fn).
-template <expression E>
-[[nodiscard]] constexpr std::string_view grad_fn(const E&) noexcept {
-  if constexpr (is_node_v<E>) {
-    if constexpr (graph::gradient_flags_v<E>[graph::graph_v<E>.root()]) return graph::detail::backward_name_text<E::op::name>::value;
+struct is_leaf_fn {
+  /// Whether `e` is a leaf of the graph (not the result of an op): an input, a param, a constant
+  /// or a literal (PyTorch: tensor.is_leaf).
+  template <expression E>
+  [[nodiscard]] constexpr bool operator()(const E&) const noexcept {
+    return !is_node_v<E>;
   }
-  return {};
-}
+};
 
-/// Number of unique nodes of the graph of `e` (a shared subexpression counts once).
-template <expression E>
-[[nodiscard]] constexpr std::size_t node_count(const E&) noexcept {
-  return graph::node_count_v<E>;
-}
+struct requires_grad_fn {
+  /// Whether a gradient flows to `e`: a param, or an op with a param below it that no detach
+  /// cuts off (PyTorch: tensor.requires_grad).
+  template <expression E>
+  [[nodiscard]] constexpr bool operator()(const E&) const noexcept {
+    return gradient_flags_v<E>[graph_v<E>.root()];
+  }
+};
 
-/// The graph of `e` as text, one line per unique node in topological order:
-///   %0 = input "x" [10, 4] float32
-///   %1 = param "fc1.weight" [8, 4] float32 (requires_grad)
-///   %2 = transpose(%1) [4, 8] (grad_fn=TransposeBackward)
-/// then a line naming the output. `?` marks a dynamic extent; ops that need a gradient show
-/// their grad_fn.
-template <expression E>
-[[nodiscard]] std::string describe(const E& e) {
-  return graph::detail::describe_listing(graph::detail::listing(e));
-}
+struct grad_fn_fn {
+  /// The name of the backward function that produced `e` ("MatmulBackward" for a matmul), or an
+  /// empty view for a leaf and for an op that needs no gradient (PyTorch: tensor.grad_fn).
+  template <expression E>
+  [[nodiscard]] constexpr std::string_view operator()(const E&) const noexcept {
+    if constexpr (is_node_v<E>) {
+      if constexpr (gradient_flags_v<E>[graph_v<E>.root()]) return backward_name_text<E::op::name>::value;
+    }
+    return {};
+  }
+};
 
-/// The graph of `e` as a Graphviz digraph: inputs and params as boxes (params filled blue),
-/// constants as dashed boxes, ops as ellipses labelled with name and extents, edges from
-/// operand to consumer (numbered by operand position where the order matters), and the output
-/// with a double border.
-template <expression E>
-[[nodiscard]] std::string to_dot(const E& e, const dot_options& options = {}) {
-  return graph::detail::dot_listing(graph::detail::listing(e), options);
-}
+struct node_count_fn {
+  /// Number of unique nodes of the graph of `e` (a shared subexpression counts once).
+  template <expression E>
+  [[nodiscard]] constexpr std::size_t operator()(const E&) const noexcept {
+    return node_count_v<E>;
+  }
+};
 
-/// Writes to_dot(e, options) to the file `path`; throws std::runtime_error if it cannot.
-template <expression E>
-void write_dot(const E& e, const std::string& path, const dot_options& options = {}) {
-  std::ofstream out(path);
-  out << to_dot(e, options);
-  if (!out.flush()) throw std::runtime_error("tapeless::write_dot: cannot write the file '" + path + "'");
-}
+struct describe_fn {
+  /// The graph of `e` as text, one line per unique node in topological order:
+  ///   %0 = input "x" [10, 4] float32
+  ///   %1 = param "fc1.weight" [8, 4] float32 (requires_grad)
+  ///   %2 = transpose(%1) [4, 8] (grad_fn=TransposeBackward)
+  /// then a line naming the output. `?` marks a dynamic extent; ops that need a gradient show
+  /// their grad_fn.
+  template <expression E>
+  [[nodiscard]] std::string operator()(const E& e) const {
+    return describe_listing(listing(e));
+  }
+};
+
+struct to_dot_fn {
+  /// The graph of `e` as a Graphviz digraph: inputs and params as boxes (params filled blue),
+  /// constants as dashed boxes, ops as ellipses labelled with name and extents, edges from
+  /// operand to consumer (numbered by operand position where the order matters), and the output
+  /// with a double border.
+  template <expression E>
+  [[nodiscard]] std::string operator()(const E& e, const dot_options& options = {}) const {
+    return dot_listing(listing(e), options);
+  }
+};
+
+struct write_dot_fn {
+  /// Writes to_dot(e, options) to the file `path`; throws std::runtime_error if it cannot.
+  template <expression E>
+  void operator()(const E& e, const std::string& path, const dot_options& options = {}) const {
+    std::ofstream out(path);
+    out << to_dot_fn{}(e, options);
+    if (!out.flush()) throw std::runtime_error("tapeless::write_dot: cannot write the file '" + path + "'");
+  }
+};
+
+}  // namespace graph::detail
+
+inline constexpr graph::detail::is_leaf_fn is_leaf{};
+inline constexpr graph::detail::requires_grad_fn requires_grad{};
+inline constexpr graph::detail::grad_fn_fn grad_fn{};
+inline constexpr graph::detail::node_count_fn node_count{};
+inline constexpr graph::detail::describe_fn describe{};
+inline constexpr graph::detail::to_dot_fn to_dot{};
+inline constexpr graph::detail::write_dot_fn write_dot{};
 
 }  // namespace tapeless

@@ -12,6 +12,7 @@
 // The module's parameters are bound by the step itself; the caller binds the inputs. As in
 // PyTorch, backward *accumulates* into .grad: two backward calls without zero_grad give twice
 // the gradient. Parameters of the module that the expression does not use keep their .grad.
+// A step refers to its module: the module must outlive the step and stay where it is.
 #include <algorithm>
 #include <cstddef>
 #include <string_view>

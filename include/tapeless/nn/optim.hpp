@@ -186,56 +186,52 @@ void adam_update(Params& params, States& m, States& v, const adam_options& optio
 
 }  // namespace detail
 
-/// Adam (torch.optim.Adam, amsgrad off): with t the step count,
-///   g = grad + weight_decay·p;  m = β1 m + (1-β1) g;  v = β2 v + (1-β2) g²
-///   p = p - lr/(1-β1^t) · m / (√v / √(1-β2^t) + eps)
-template <class Net>
-class adam : public optimizer_base {
- public:
-  adam(module<Net>& m, adam_options o = {})
-      : optimizer_base(o.lr), module_(&m), options_(o), m_(state::make()), v_(state::make()) {
-    check(o, "adam");
-  }
-  void zero_grad() { module_->zero_grad(); }
-  void step() { detail::adam_update(module_->parameters(), m_, v_, options_, lr_, ++steps_, false); }
-  [[nodiscard]] std::size_t steps() const noexcept { return steps_; }
+namespace detail {
 
-  static void check(const adam_options& o, const char* who) {
-    detail::check_rate(who, "eps", o.eps);
-    detail::check_rate(who, "weight_decay", o.weight_decay.value_or(0));
+/// Adam's state and step, shared by adam (Decoupled = false: L2 penalty in the gradient) and
+/// adamw (Decoupled = true: decay of the weights).
+template <class Net, bool Decoupled>
+class adam_family : public optimizer_base {
+ public:
+  adam_family(module<Net>& m, adam_options o)
+      : optimizer_base(o.lr), module_(&m), options_(o), m_(state::make()), v_(state::make()) {
+    const char* who = Decoupled ? "adamw" : "adam";
+    check_rate(who, "eps", o.eps);
+    check_rate(who, "weight_decay", o.weight_decay.value_or(0));
     if (!(o.beta1 >= 0 && o.beta1 < 1) || !(o.beta2 >= 0 && o.beta2 < 1))
       throw std::invalid_argument(std::string("tapeless::nn::") + who + ": betas must be in [0, 1), not (" +
                                   std::to_string(o.beta1) + ", " + std::to_string(o.beta2) + ")");
   }
+  void zero_grad() { module_->zero_grad(); }
+  void step() { adam_update(module_->parameters(), m_, v_, options_, lr_, ++steps_, Decoupled); }
+  [[nodiscard]] std::size_t steps() const noexcept { return steps_; }
 
  private:
-  using state = detail::state_of<typename module<Net>::parameters_type>;
+  using state = state_of<typename module<Net>::parameters_type>;
   module<Net>* module_;
   adam_options options_;
   typename state::type m_, v_;
   std::size_t steps_ = 0;
 };
 
+}  // namespace detail
+
+/// Adam (torch.optim.Adam, amsgrad off): with t the step count,
+///   g = grad + weight_decay·p;  m = β1 m + (1-β1) g;  v = β2 v + (1-β2) g²
+///   p = p - lr/(1-β1^t) · m / (√v / √(1-β2^t) + eps)
+template <class Net>
+class adam : public detail::adam_family<Net, false> {
+ public:
+  adam(module<Net>& m, adam_options o = {}) : detail::adam_family<Net, false>(m, o) {}
+};
+
 /// AdamW (torch.optim.AdamW): Adam with decoupled weight decay, p = p·(1 - lr·weight_decay)
 /// before the Adam step; weight_decay defaults to 0.01 as in PyTorch, also when other options
 /// are given (`nn::adamw(model, {.lr = 1e-3})`).
 template <class Net>
-class adamw : public optimizer_base {
+class adamw : public detail::adam_family<Net, true> {
  public:
-  adamw(module<Net>& m, adam_options o = {})
-      : optimizer_base(o.lr), module_(&m), options_(o), m_(state::make()), v_(state::make()) {
-    adam<Net>::check(o, "adamw");
-  }
-  void zero_grad() { module_->zero_grad(); }
-  void step() { detail::adam_update(module_->parameters(), m_, v_, options_, lr_, ++steps_, true); }
-  [[nodiscard]] std::size_t steps() const noexcept { return steps_; }
-
- private:
-  using state = detail::state_of<typename module<Net>::parameters_type>;
-  module<Net>* module_;
-  adam_options options_;
-  typename state::type m_, v_;
-  std::size_t steps_ = 0;
+  adamw(module<Net>& m, adam_options o = {}) : detail::adam_family<Net, true>(m, o) {}
 };
 
 // ---- learning-rate schedules -------------------------------------------------------------------

@@ -127,14 +127,17 @@ struct linear_layer {
   template <expression X>
   [[nodiscard]] constexpr auto operator()(const X& x) const {
     using S = typename X::shape_type;
-    if constexpr (S::rank != 2) {
-      if constexpr (!tapeless::detail::contains_rejected_v<X>) (void)diagnostics::layer_input_rank_unsupported<S::rank>{};
-      return node<ops::rejected<ops::matmul>, X, decltype(transpose(weight))>{x, transpose(weight)} + bias;
-    } else if constexpr (S::extents[1] != In) {
-      if constexpr (!tapeless::detail::contains_rejected_v<X>) (void)diagnostics::layer_input_width_differs<In, S::extents[1]>{};
-      return node<ops::rejected<ops::matmul>, X, decltype(transpose(weight))>{x, transpose(weight)} + bias;
-    } else {
+    if constexpr (S::rank == 2 && S::extents[S::rank - 1] == In) {
       return matmul(x, transpose(weight)) + bias;
+    } else {
+      if constexpr (tapeless::detail::contains_rejected_v<X>) {
+        // reported already, further down the expression
+      } else if constexpr (S::rank != 2) {
+        (void)diagnostics::layer_input_rank_unsupported<S::rank>{};
+      } else {
+        (void)diagnostics::layer_input_width_differs<In, S::extents[1]>{};
+      }
+      return node<ops::rejected<ops::matmul>, X, decltype(transpose(weight))>{x, transpose(weight)} + bias;
     }
   }
 };

@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "../core/tensor_view.hpp"
+#include "../graph/descriptor.hpp"
 #include "module.hpp"
 
 namespace tapeless::nn {
@@ -44,11 +45,8 @@ static_assert(std::endian::native == std::endian::little, "tapeless::nn::save: t
 inline constexpr char file_magic[8] = {'T', 'L', 'P', 'A', 'R', 'A', 'M', 'S'};
 inline constexpr std::uint32_t file_version = 1;
 
-inline std::uint64_t fnv1a(const char* data, std::size_t n) {
-  std::uint64_t h = 0xcbf29ce484222325ull;
-  for (std::size_t i = 0; i < n; ++i) h = (h ^ static_cast<unsigned char>(data[i])) * 0x100000001b3ull;
-  return h;
-}
+/// FNV-1a 64 of the bytes: the graph's hash of text, applied to the file's body.
+inline std::uint64_t fnv1a(const char* data, std::size_t n) { return graph::detail::hash_text(std::string_view(data, n)); }
 
 template <class T>
 std::uint8_t dtype_code() {

@@ -5,7 +5,7 @@
 namespace tl = tapeless;
 
 constexpr auto h = tl::input<"h", tl::shape<64, 10>>;
-constexpr auto b = tl::param<"b", tl::shape<64>>;
+[[maybe_unused]] constexpr auto b = tl::param<"b", tl::shape<64>>;
 constexpr auto c = tl::param<"c", tl::shape<10>>;
 
 auto build() { return h + c; }

@@ -4,7 +4,7 @@
 
 namespace tl = tapeless;
 
-constexpr auto b = tl::param<"b", tl::shape<3>>;
+[[maybe_unused]] constexpr auto b = tl::param<"b", tl::shape<3>>;
 constexpr auto c = tl::param<"c", tl::shape<10>>;
 
 auto build() { return tl::broadcast_to<64, 10>(c); }

@@ -4,7 +4,7 @@
 namespace nn = tapeless::nn;
 
 constexpr auto fc1 = nn::linear<"fc1", 4, 8>;
-constexpr auto fc2 = nn::linear<"fc2", 8, 1>;
+[[maybe_unused]] constexpr auto fc2 = nn::linear<"fc2", 8, 1>;
 
 float first_weight() {
   nn::module model(nn::sequential(fc1, nn::relu));

@@ -4,7 +4,7 @@
 namespace tl = tapeless;
 namespace nn = tapeless::nn;
 
-constexpr auto x = tl::input<"x", tl::shape<4>, float>;
+[[maybe_unused]] constexpr auto x = tl::input<"x", tl::shape<4>, float>;
 constexpr auto w = tl::param<"w", tl::shape<>, float>;
 
 auto build() { return nn::parameters(w); }

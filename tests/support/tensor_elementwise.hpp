@@ -49,7 +49,9 @@ void check_binary(const std::string& what, Make make, Ref ref, std::uint64_t see
   auto A = draw<T, RA>(engine, SA::extents, ra);
   auto B = draw<T, RB>(engine, SB::extents, rb);
   const auto W = draw<T, RO>(engine, SO::extents, {-1.0, 1.0});
-  const auto At = convert<T>(A), Bt = convert<T>(B), Wt = convert<T>(W);
+  const auto At = convert<T>(A);
+  const auto Bt = convert<T>(B);
+  const auto Wt = convert<T>(W);
 
   typename xt::xtensor<double, RO>::shape_type out_shape;
   std::copy(SO::extents.begin(), SO::extents.end(), out_shape.begin());
@@ -90,7 +92,8 @@ void check_unary(const std::string& what, Make make, Ref ref, std::uint64_t seed
   std::mt19937_64 engine(seed);
   auto A = draw<T, RA>(engine, SA::extents, ra);
   const auto W = draw<T, RW>(engine, SW::extents, {-1.0, 1.0});
-  const auto At = convert<T>(A), Wt = convert<T>(W);
+  const auto At = convert<T>(A);
+  const auto Wt = convert<T>(W);
 
   xt::xtensor<double, RA> expected(A.shape());
   for (std::size_t i = 0; i < A.size(); ++i) expected.data()[i] = ref(A.data()[i]);

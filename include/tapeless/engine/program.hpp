@@ -72,7 +72,7 @@ struct forward_program<Root, std::index_sequence<I...>> {
   using type = program<typename forward_step<Root, I>::type...>;
 };
 
-template <class Root, auto& Plan, std::size_t I, class Indices>
+template <class Root, class Plan, std::size_t I, class Indices>
 struct vjp_step;
 template <std::size_t N>
 constexpr unsigned needed_mask(const graph::graph_table<N>& g, const graph::adjoint_plan<N>& plan, std::size_t i) {
@@ -88,27 +88,27 @@ constexpr unsigned first_mask(const graph::adjoint_plan<N>& plan, std::size_t i)
     if (plan.first[i][k]) m |= 1u << k;
   return m;
 }
-template <class Root, auto& Plan, std::size_t I, std::size_t... K>
+template <class Root, class Plan, std::size_t I, std::size_t... K>
 struct vjp_step<Root, Plan, I, std::index_sequence<K...>> {
-  using type = std::conditional_t<Plan.needed[I] && needed_mask(graph::graph_v<Root>, Plan, I) != 0,
+  using type = std::conditional_t<Plan::value.needed[I] && needed_mask(graph::graph_v<Root>, Plan::value, I) != 0,
                                   apply_vjp<typename graph::node_type_t<Root, I>::op, I,
-                                            needed_mask(graph::graph_v<Root>, Plan, I), first_mask(Plan, I),
+                                            needed_mask(graph::graph_v<Root>, Plan::value, I), first_mask(Plan::value, I),
                                             graph::graph_v<Root>.nodes[I].operands[K]...>,
                                   no_step>;
 };
 
-template <class Root, auto& Plan, std::size_t I, bool IsOp = graph::graph_v<Root>.nodes[I].descriptor->kind == node_kind::op>
+template <class Root, class Plan, std::size_t I, bool IsOp = graph::graph_v<Root>.nodes[I].descriptor->kind == node_kind::op>
 struct backward_step {
   using type = no_step;
 };
-template <class Root, auto& Plan, std::size_t I>
+template <class Root, class Plan, std::size_t I>
 struct backward_step<Root, Plan, I, true> {
   using type = typename vjp_step<Root, Plan, I, std::make_index_sequence<graph::graph_v<Root>.nodes[I].arity>>::type;
 };
 
-template <class Root, auto& Plan, class Indices>
+template <class Root, class Plan, class Indices>
 struct backward_program;
-template <class Root, auto& Plan, std::size_t... I>
+template <class Root, class Plan, std::size_t... I>
 struct backward_program<Root, Plan, std::index_sequence<I...>> {
   static constexpr std::size_t last = sizeof...(I) - 1;
   using type = program<typename backward_step<Root, Plan, last - I>::type...>;
@@ -151,14 +151,21 @@ template <class Root, class... Wrt>
 inline constexpr std::array<std::size_t, sizeof...(Wrt)> wrt_ids_v{
     graph::graph_v<Root>.find(graph::descriptor_v<Wrt>)...};
 
+/// Which nodes need an adjoint for gradients of Root with respect to Wrt (a class, so that it
+/// can be a template argument: clang 16 does not match a reference to a variable template's
+/// specialisation in a partial specialisation).
 template <class Root, class... Wrt>
-inline constexpr auto adjoint_plan_v = graph::plan_adjoints(graph::graph_v<Root>, wrt_ids_v<Root, Wrt...>);
+struct adjoint_plan_of {
+  static constexpr auto value = graph::plan_adjoints(graph::graph_v<Root>, wrt_ids_v<Root, Wrt...>);
+};
+template <class Root, class... Wrt>
+inline constexpr const auto& adjoint_plan_v = adjoint_plan_of<Root, Wrt...>::value;
 
 /// The reverse pass of Root for gradients with respect to Wrt: steps in reverse topological
 /// order, only where an adjoint is needed.
 template <class Root, class... Wrt>
 using backward_program_t =
-    typename detail::backward_program<Root, adjoint_plan_v<Root, Wrt...>,
+    typename detail::backward_program<Root, adjoint_plan_of<Root, Wrt...>,
                                       std::make_index_sequence<graph::node_count_v<Root>>>::type;
 
 }  // namespace tapeless::engine

@@ -57,9 +57,7 @@ struct operand_list;
 }  // namespace detail
 
 template <class E>
-struct descriptor_of {
-  static const node_descriptor value;
-};
+struct descriptor_of;
 
 /// The descriptor of expression type E; its address identifies the node.
 template <class E>
@@ -126,6 +124,8 @@ constexpr node_descriptor make_descriptor() {
 }  // namespace detail
 
 template <class E>
-constexpr node_descriptor descriptor_of<E>::value = detail::make_descriptor<E>();
+struct descriptor_of {
+  static constexpr node_descriptor value = detail::make_descriptor<E>();
+};
 
 }  // namespace tapeless::graph

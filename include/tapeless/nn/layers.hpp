@@ -16,6 +16,7 @@
 #include <utility>
 
 #include "../core/expression.hpp"
+#include "../detail/constexpr_math.hpp"
 #include "../core/fixed_string.hpp"
 #include "../core/leaf.hpp"
 #include "../core/shape.hpp"
@@ -119,7 +120,7 @@ struct linear_layer {
   static constexpr leaf<Name + fixed_string(".weight"), node_kind::param, shape<Out, In>, T> weight{};
   static constexpr leaf<Name + fixed_string(".bias"), node_kind::param, shape<Out>, T> bias{};
 
-  static constexpr double bound = 1.0 / std::sqrt(static_cast<double>(In));
+  static constexpr double bound = 1.0 / ::tapeless::detail::cx::sqrt(static_cast<double>(In));
   using parameter_list = nn::parameter_list<
       parameter_spec<std::remove_cvref_t<decltype(weight)>, init_rule{init_rule::kind::uniform, -bound, bound}>,
       parameter_spec<std::remove_cvref_t<decltype(bias)>, init_rule{init_rule::kind::uniform, -bound, bound}>>;

@@ -12,8 +12,7 @@ namespace ops {
 struct abs : elementwise {
   static constexpr std::string_view name = "abs";
   static constexpr auto forward(const auto& a) {
-    using std::fabs;
-    return fabs(a);
+    return detail::math::fabs(a);
   }
   template <std::size_t K>
   static constexpr auto vjp(const auto& g, const auto&, const auto& a) {

@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <string_view>
 
+#include "../detail/math.hpp"
 #include "elementwise.hpp"
 
 namespace tapeless {
@@ -11,17 +12,14 @@ namespace ops {
 struct cos : elementwise {
   static constexpr std::string_view name = "cos";
   static constexpr auto forward(const auto& a) {
-    using std::cos;
-    return cos(a);
+    return detail::math::cos(a);
   }
   template <std::size_t K>
   static constexpr auto vjp(const auto& g, const auto&, const auto& a) {
-    using std::sin;
-    return -g * sin(a);
+    return -g * detail::math::sin(a);
   }
   static constexpr auto jvp(const auto&, const auto& a, const auto& da) {
-    using std::sin;
-    return -sin(a) * da;
+    return -detail::math::sin(a) * da;
   }
 };
 }  // namespace ops

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <string_view>
 
+#include "../detail/math.hpp"
 #include "elementwise.hpp"
 
 namespace tapeless {
@@ -14,13 +15,11 @@ struct gelu : elementwise {
   static constexpr std::string_view name = "gelu";
   template <class T>
   static constexpr T cdf(const T& a) {
-    using std::erf;
-    return T(0.5) * (T(1) + erf(a * T(0.70710678118654752440)));
+    return T(0.5) * (T(1) + detail::math::erf(a * T(0.70710678118654752440)));
   }
   template <class T>
   static constexpr T pdf(const T& a) {
-    using std::exp;
-    return T(0.39894228040143267794) * exp(T(-0.5) * a * a);
+    return T(0.39894228040143267794) * detail::math::exp(T(-0.5) * a * a);
   }
   static constexpr auto forward(const auto& a) { return a * cdf(a); }
   template <std::size_t K>

@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <string_view>
 
+#include "../detail/math.hpp"
 #include "elementwise.hpp"
 
 namespace tapeless {
@@ -11,8 +12,7 @@ namespace ops {
 struct log : elementwise {
   static constexpr std::string_view name = "log";
   static constexpr auto forward(const auto& a) {
-    using std::log;
-    return log(a);
+    return detail::math::log(a);
   }
   template <std::size_t K>
   static constexpr auto vjp(const auto& g, const auto&, const auto& a) { return g / a; }

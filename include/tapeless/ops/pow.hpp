@@ -14,16 +14,13 @@ namespace ops {
 struct pow : elementwise_binary {
   static constexpr std::string_view name = "pow";
   static constexpr auto forward(const auto& a, const auto& b) {
-    using std::pow;
-    return pow(a, b);
+    return detail::math::pow(a, b);
   }
   static constexpr auto partial_base(const auto& a, const auto& b) {
-    using std::pow;
-    return detail::math::select(b == 0, detail::math::filled_like(a, 0), b * pow(a, b - 1));
+    return detail::math::select(b == 0, detail::math::filled_like(a, 0), b * detail::math::pow(a, b - 1));
   }
   static constexpr auto partial_exponent(const auto& y, const auto& a, const auto& b) {
-    using std::log;
-    return detail::math::select(a == 0 && b >= 0, detail::math::filled_like(y, 0), y * log(a));
+    return detail::math::select(a == 0 && b >= 0, detail::math::filled_like(y, 0), y * detail::math::log(a));
   }
   template <std::size_t K>
   static constexpr auto vjp(const auto& g, const auto& y, const auto& a, const auto& b) {

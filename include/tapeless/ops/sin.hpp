@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <string_view>
 
+#include "../detail/math.hpp"
 #include "elementwise.hpp"
 
 namespace tapeless {
@@ -11,17 +12,14 @@ namespace ops {
 struct sin : elementwise {
   static constexpr std::string_view name = "sin";
   static constexpr auto forward(const auto& a) {
-    using std::sin;
-    return sin(a);
+    return detail::math::sin(a);
   }
   template <std::size_t K>
   static constexpr auto vjp(const auto& g, const auto&, const auto& a) {
-    using std::cos;
-    return g * cos(a);
+    return g * detail::math::cos(a);
   }
   static constexpr auto jvp(const auto&, const auto& a, const auto& da) {
-    using std::cos;
-    return cos(a) * da;
+    return detail::math::cos(a) * da;
   }
 };
 }  // namespace ops

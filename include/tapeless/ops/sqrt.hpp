@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <string_view>
 
+#include "../detail/math.hpp"
 #include "elementwise.hpp"
 
 namespace tapeless {
@@ -11,8 +12,7 @@ namespace ops {
 struct sqrt : elementwise {
   static constexpr std::string_view name = "sqrt";
   static constexpr auto forward(const auto& a) {
-    using std::sqrt;
-    return sqrt(a);
+    return detail::math::sqrt(a);
   }
   static constexpr bool vjp_reads_operands = false;  // the output suffices
   template <std::size_t K>

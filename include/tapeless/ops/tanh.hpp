@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <string_view>
 
+#include "../detail/math.hpp"
 #include "elementwise.hpp"
 
 namespace tapeless {
@@ -11,8 +12,7 @@ namespace ops {
 struct tanh : elementwise {
   static constexpr std::string_view name = "tanh";
   static constexpr auto forward(const auto& a) {
-    using std::tanh;
-    return tanh(a);
+    return detail::math::tanh(a);
   }
   static constexpr bool vjp_reads_operands = false;  // the output suffices
   template <std::size_t K>

@@ -96,4 +96,21 @@ struct concatenate_shapes_differ {
                 "concatenation axis (in concatenate_shapes_differ<axis, lhs, rhs>)");
 };
 
+/// An op of class `kernel` whose header defines no tensor kernels.
+template <class Op>
+struct op_has_no_tensor_kernel {
+  static_assert(always_false<Op>,
+                "tapeless: an op of class kernel has no forward_kernel / backward_kernel for tensors (op in "
+                "op_has_no_tensor_kernel<op>); define both next to its rules, as ops/matmul.hpp does");
+};
+
+/// An op of class `view` that does not say how it sees its operand.
+template <class Op>
+struct view_op_without_see {
+  static_assert(always_false<Op>,
+                "tapeless: an op of class view lacks see / result_layout / covers_operand / "
+                "keeps_row_major_order (op in view_op_without_see<op>); define them next to its rules, "
+                "as ops/transpose.hpp does");
+};
+
 }  // namespace tapeless::diagnostics

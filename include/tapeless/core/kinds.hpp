@@ -11,13 +11,21 @@ enum class node_kind : unsigned char {
   literal,   ///< a number carried in the type (tl::lit<2.0>); identity is its value
 };
 
-/// What an op does to the layout of its data, which decides how an evaluator runs it.
+/// How the tensor engine runs an op.
 enum class op_class : unsigned char {
-  elementwise,  ///< one output element from the same element of each (broadcast) operand
-  reduction,    ///< sum / mean / amax / amin over some axes
-  matmul,       ///< matrix product (2-D, or batched)
-  view,         ///< transpose, reshape, slice: the same elements seen through other extents
-  concat,       ///< concatenation along an axis
+  elementwise,  ///< one output element from the same element of each (broadcast) operand: fused loops
+  reduction,    ///< sum / mean / amax / amin over some axes: a loop fused with its operand
+  view,         ///< the operand's elements seen through other extents and strides (Op::see)
+  kernel,       ///< its own forward and backward kernels (Op::forward_kernel, Op::backward_kernel)
+};
+
+/// How a value lies in memory, from the most to the least regular. A view op says which class
+/// its result has for each class of its operand.
+enum class layout_class : unsigned char {
+  contiguous,  ///< row-major, no gaps
+  matrix,      ///< the last two axes form matrices BLAS can read (unit stride along one of them)
+  strided,     ///< any strides (also negative)
+  copy,        ///< (a view's answer) not expressible as a view of such an operand: the view copies
 };
 
 }  // namespace tapeless

@@ -22,12 +22,18 @@ struct node_descriptor {
   std::size_t arity;
   const node_descriptor* const* operands;
   std::uint64_t hash;     ///< structural hash, to find equal descriptors fast
-  op_class category = op_class::elementwise;  ///< for op nodes: how the op treats layouts
+  op_class category = op_class::elementwise;  ///< for op nodes: how the tensor engine runs it
   std::size_t rank = 0;                       ///< rank of the node's shape
   const std::size_t* extents = nullptr;       ///< its static extents (`dynamic` where unknown)
-  bool swaps_last_two_axes = false;           ///< a transpose of the last two axes
   bool vjp_reads_operands = true;             ///< false: the op's VJP needs only g and its output
   bool stops_gradient = false;                ///< no adjoint flows to the operands (detach)
+  /// A view's result layout for an operand that is contiguous, matrix, strided (layout_class).
+  layout_class view_layout[3] = {layout_class::copy, layout_class::copy, layout_class::copy};
+  bool view_covers_operand = false;   ///< a view that sees every element of its operand
+  bool matrix_operands = false;       ///< its kernel reads each operand as BLAS matrices
+  bool backward_reads_output = true;  ///< its backward kernel reads its own result
+  std::size_t aux_buffers = 0;        ///< extra buffers of its result's size (amax's tie counts)
+  bool sums = false;                  ///< a sum or mean (a full one at the root is summed in the reverse pass)
 };
 
 namespace detail {
@@ -87,14 +93,6 @@ constexpr std::uint64_t structural_hash() {
 }
 
 template <class E>
-constexpr bool swaps_last_two() {
-  if constexpr (requires { E::op::axis0; E::op::axis1; })
-    return E::shape_type::rank >= 2 && E::op::axis0 == E::shape_type::rank - 2 && E::op::axis1 == E::shape_type::rank - 1;
-  else
-    return false;
-}
-
-template <class E>
 constexpr bool vjp_reads_operands() {
   if constexpr (requires { E::op::vjp_reads_operands; }) return E::op::vjp_reads_operands;
   else return true;
@@ -109,16 +107,34 @@ constexpr bool stops_gradient() {
 template <class E>
 constexpr node_descriptor make_descriptor() {
   std::uint64_t h = structural_hash<E>();
+  node_descriptor d{E::kind, name_of<E>(), dtype_name<typename E::value_type>, E::positional, 0, nullptr, h};
+  d.rank = E::shape_type::rank;
+  d.extents = E::shape_type::extents.data();
   if constexpr (is_node_v<E>) {
+    using op = typename E::op;
     const auto& operands = operand_list<E, std::make_index_sequence<E::arity>>::value;
-    for (const node_descriptor* o : operands) h = mix(h, o->hash);
-    return {E::kind,        name_of<E>(), dtype_name<typename E::value_type>, E::positional, E::arity, operands, h,
-            E::op::category, E::shape_type::rank, E::shape_type::extents.data(), swaps_last_two<E>(),
-            vjp_reads_operands<E>(), stops_gradient<E>()};
-  } else {
-    return {E::kind, name_of<E>(), dtype_name<typename E::value_type>, E::positional, 0, nullptr, h, op_class::elementwise,
-            E::shape_type::rank, E::shape_type::extents.data()};
+    for (const node_descriptor* o : operands) d.hash = mix(d.hash, o->hash);
+    d.arity = E::arity;
+    d.operands = operands;
+    d.category = op::category;
+    d.vjp_reads_operands = vjp_reads_operands<E>();
+    d.stops_gradient = stops_gradient<E>();
+    if constexpr (op::category == op_class::view && requires {
+                    op::result_layout(layout_class::contiguous, std::size_t{});
+                    op::covers_operand;
+                  }) {
+      constexpr std::size_t in_rank = E::template operand_type<0>::shape_type::rank;
+      d.view_layout[0] = op::result_layout(layout_class::contiguous, in_rank);
+      d.view_layout[1] = op::result_layout(layout_class::matrix, in_rank);
+      d.view_layout[2] = op::result_layout(layout_class::strided, in_rank);
+      d.view_covers_operand = op::covers_operand;
+    }
+    if constexpr (requires { op::matrix_operands; }) d.matrix_operands = op::matrix_operands;
+    if constexpr (requires { op::backward_reads_output; }) d.backward_reads_output = op::backward_reads_output;
+    if constexpr (requires { op::aux_buffers; }) d.aux_buffers = op::aux_buffers;
+    if constexpr (requires { op::sums; }) d.sums = op::sums;
   }
+  return d;
 }
 
 }  // namespace detail

@@ -4,6 +4,7 @@
 #include <type_traits>
 
 #include "../core/diagnostics.hpp"
+#include "../core/extents.hpp"
 #include "../core/expression.hpp"
 #include "../core/shape.hpp"
 
@@ -19,6 +20,43 @@ struct elementwise {
   using dtype_rule = D0;
   template <class S0, class... S>
   using shape_rule = S0;
+
+  /// The run-time shape rule of every elementwise op (NumPy broadcasting of the bound extents):
+  /// only an extent of 1 in an operand's declared shape broadcasts (the plan sums its adjoint
+  /// over that axis); a dynamic extent bound to 1 must equal the other operands'. `out` is the
+  /// declared result, whose static extents a broadcast_to may enlarge.
+  template <std::size_t A>
+  static constexpr shape_outcome bound_extents(const std::array<extents, A>& in, const std::array<extents, A>& declared,
+                                               const extents& out) {
+    shape_outcome s;
+    const std::size_t R = out.rank;
+    s.out.rank = R;
+    std::array<bool, max_rank> set{};
+    for (std::size_t a = 0; a < R; ++a) s.out[a] = 1;
+    for (std::size_t k = 0; k < A; ++k) {
+      const std::size_t ro = in[k].rank;
+      for (std::size_t a = R - ro; a < R; ++a) {
+        if (declared[k][a - (R - ro)] == 1) continue;
+        const std::size_t x = in[k][a - (R - ro)];
+        if (!set[a]) {
+          s.out[a] = x;
+          set[a] = true;
+        } else if (s.out[a] != x) {
+          s.error = "operands do not broadcast; a dynamic extent must be bound to the same size in every operand";
+          return s;
+        }
+      }
+    }
+    for (std::size_t a = 0; a < R; ++a)
+      if (out[a] != dynamic && s.out[a] != out[a]) {
+        if (s.out[a] != 1) {
+          s.error = "the operand does not fit the result's extents";
+          return s;
+        }
+        s.out[a] = out[a];  // broadcast_to a larger static extent
+      }
+    return s;
+  }
 };
 
 

@@ -39,16 +39,33 @@ struct reduce {
   static constexpr std::uint64_t parameters_hash =
       detail::parameters_hash({static_cast<std::uint64_t>(R), KeepDims, sizeof...(Axes), Axes...});
 
-  template <class D>
-  using dtype_rule = D;
-  template <class S>
-  using shape_rule = reduce_t<S, KeepDims, Axes...>;
+  /// Sums (a full one at the root is summed inside the reverse pass, reading each element once).
+  static constexpr bool sums = R == reduce_kind::sum || R == reduce_kind::mean;
+  /// amax / amin count the elements equal to each result (ties share the gradient).
+  static constexpr std::size_t aux_buffers = sums ? 0 : 1;
 
-  /// Whether axis d of an operand of rank `rank` is reduced.
+  /// Whether axis d of the operand is reduced.
   static constexpr bool reduces(std::size_t d) {
     if constexpr (sizeof...(Axes) == 0) return true;
     else return ((d == Axes) || ...);
   }
+
+  /// The shape rule: the reduced axes disappear, or stay with extent 1 under keepdims.
+  static constexpr shape_outcome infer(const std::array<extents, 1>& in) {
+    shape_outcome s;
+    std::size_t j = 0;
+    for (std::size_t d = 0; d < in[0].rank; ++d) {
+      if (!reduces(d)) s.out[j++] = in[0][d];
+      else if (KeepDims) s.out[j++] = 1;
+    }
+    s.out.rank = j;
+    return s;
+  }
+
+  template <class D>
+  using dtype_rule = D;
+  template <class S>
+  using shape_rule = rule_shape_t<reduce, S>;
 
   // A reduction of a scalar is the scalar itself; these rules serve the scalar evaluator.
   static constexpr auto forward(const auto& a) { return a; }
@@ -58,6 +75,11 @@ struct reduce {
 };
 
 }  // namespace ops
+
+/// The shape of a reduction of S over Axes... (all axes when none are given); KeepDims keeps
+/// each reduced axis with extent 1.
+template <class S, bool KeepDims, std::size_t... Axes>
+using reduce_t = rule_shape_t<ops::reduce<ops::reduce_kind::sum, KeepDims, Axes...>, S>;
 
 namespace detail {
 

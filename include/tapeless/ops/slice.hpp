@@ -7,19 +7,12 @@
 
 #include "../core/diagnostics.hpp"
 #include "../core/expression.hpp"
+#include "../core/extents.hpp"
 #include "../core/parameters.hpp"
+#include "../engine/tensor/layout.hpp"
 #include "elementwise.hpp"
 
 namespace tapeless {
-namespace detail {
-template <class S, std::size_t Begin, std::size_t End>
-struct slice_rule {
-  template <std::size_t... I>
-  static auto make(std::index_sequence<I...>) -> shape<(I == 0 ? End - Begin : S::extents[I])...>;
-  using type = decltype(make(std::make_index_sequence<S::rank>{}));
-};
-}  // namespace detail
-
 namespace ops {
 template <std::size_t Begin, std::size_t End>
 struct slice {
@@ -27,10 +20,31 @@ struct slice {
   static constexpr std::string_view name = "slice";
   static constexpr std::size_t begin = Begin, end = End;
   static constexpr std::uint64_t parameters_hash = detail::parameters_hash({Begin, End, 11});
+
+  static constexpr auto out_of_range =
+      static_text{} << "rows [" << Begin << ", " << End << ") do not fit the operand's leading extent";
+  static constexpr shape_outcome infer(const std::array<extents, 1>& in) {
+    shape_outcome s{in[0]};
+    if (in[0].rank == 0) return s;
+    if (in[0][0] != dynamic && End > in[0][0]) s.error = out_of_range.c_str();
+    s.out[0] = End - Begin;
+    return s;
+  }
   template <class D>
   using dtype_rule = D;
   template <class S>
-  using shape_rule = typename detail::slice_rule<S, Begin, End>::type;
+  using shape_rule = rule_shape_t<slice, S>;
+
+  // A view of any layout: rows of a matrix are still a matrix.
+  static constexpr bool covers_operand = false;
+  static constexpr bool keeps_row_major_order = false;
+  static constexpr layout_class result_layout(layout_class operand, std::size_t) { return operand; }
+  template <class T>
+  static engine::tensor::layout<T> see(engine::tensor::layout<T> in, std::size_t, const engine::tensor::extents_t&) {
+    in.data += static_cast<std::ptrdiff_t>(Begin) * in.stride[0];
+    in.ext[0] = End - Begin;
+    return in;
+  }
 };
 }  // namespace ops
 

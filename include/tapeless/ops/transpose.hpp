@@ -10,24 +10,12 @@
 
 #include "../core/diagnostics.hpp"
 #include "../core/expression.hpp"
+#include "../core/extents.hpp"
 #include "../core/parameters.hpp"
+#include "../engine/tensor/layout.hpp"
 #include "elementwise.hpp"
 
 namespace tapeless {
-namespace detail {
-template <class S, std::size_t D0, std::size_t D1>
-struct transpose_rule {
-  static constexpr std::array<std::size_t, S::rank> out = [] {
-    std::array<std::size_t, S::rank> e = S::extents;
-    if constexpr (D0 < S::rank && D1 < S::rank) std::swap(e[D0], e[D1]);
-    return e;
-  }();
-  template <std::size_t... I>
-  static auto make(std::index_sequence<I...>) -> shape<out[I]...>;
-  using type = decltype(make(std::make_index_sequence<S::rank>{}));
-};
-}  // namespace detail
-
 namespace ops {
 template <std::size_t D0, std::size_t D1>
 struct transpose {
@@ -35,10 +23,32 @@ struct transpose {
   static constexpr std::string_view name = "transpose";
   static constexpr std::size_t axis0 = D0, axis1 = D1;
   static constexpr std::uint64_t parameters_hash = detail::parameters_hash({D0, D1});
+
+  static constexpr shape_outcome infer(const std::array<extents, 1>& in) {
+    shape_outcome s{in[0]};
+    if (D0 < in[0].rank && D1 < in[0].rank) std::swap(s.out[D0], s.out[D1]);
+    return s;
+  }
   template <class D>
   using dtype_rule = D;
   template <class S>
-  using shape_rule = typename detail::transpose_rule<S, D0, D1>::type;
+  using shape_rule = rule_shape_t<transpose, S>;
+
+  // A view. A swap of the last two axes of matrices stays readable by BLAS (a flag); other
+  // swaps are copied, so that matrix kernels and loops read rows.
+  static constexpr bool covers_operand = true;
+  static constexpr bool keeps_row_major_order = false;
+  static constexpr layout_class result_layout(layout_class operand, std::size_t rank) {
+    const bool last_two = rank >= 2 && D0 == rank - 2 && D1 == rank - 1;
+    if (!last_two) return layout_class::copy;
+    return operand == layout_class::strided ? layout_class::strided : layout_class::matrix;
+  }
+  template <class T>
+  static engine::tensor::layout<T> see(engine::tensor::layout<T> in, std::size_t, const engine::tensor::extents_t&) {
+    std::swap(in.ext[D0], in.ext[D1]);
+    std::swap(in.stride[D0], in.stride[D1]);
+    return in;
+  }
 };
 }  // namespace ops
 

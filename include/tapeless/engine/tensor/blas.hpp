@@ -2,7 +2,11 @@
 // The one BLAS routine the tensor engine calls: row-major gemm, C = alpha op(A) op(B) + beta C.
 #include <cblas.h>
 
+#include <algorithm>
 #include <cstddef>
+#include <stdexcept>
+
+#include "layout.hpp"
 
 namespace tapeless::engine::tensor {
 
@@ -69,6 +73,51 @@ inline void gemm_sized(bool trans_a, bool trans_b, std::size_t m, std::size_t n,
     }
   } else {
     gemm(trans_a, trans_b, m, n, k, T(1), a, lda, b, ldb, beta, c, ldc);
+  }
+}
+
+/// A matrix of a layout (its last two axes) as BLAS reads it: data, transpose flag, leading
+/// dimension.
+template <class T>
+struct matrix {
+  const T* data;
+  bool trans;
+  std::size_t ld;
+};
+
+/// The matrix at `batch_offset` of a layout of rank r whose last two axes BLAS can read.
+template <class T>
+matrix<T> as_matrix(const layout<T>& l, std::size_t r, std::ptrdiff_t batch_offset) {
+  const std::size_t rows = l.ext[r - 2], cols = l.ext[r - 1];
+  const std::ptrdiff_t s0 = l.stride[r - 2], s1 = l.stride[r - 1];
+  const T* p = l.data + batch_offset;
+  if ((cols == 1 || s1 == 1) && (rows == 1 || s0 >= static_cast<std::ptrdiff_t>(cols)))
+    return {p, false, std::max<std::size_t>({rows == 1 ? cols : static_cast<std::size_t>(s0), cols, 1})};
+  if ((rows == 1 || s0 == 1) && (cols == 1 || s1 >= static_cast<std::ptrdiff_t>(rows)))
+    return {p, true, std::max<std::size_t>({cols == 1 ? rows : static_cast<std::size_t>(s1), rows, 1})};
+  throw std::logic_error("tapeless: a matrix operand's layout is not one BLAS can read");
+}
+
+/// C = op(A) op(B) + beta C into the matrix at `c` with strides (cs0, cs1): row-major, or
+/// transposed (unit stride down the columns: then Cᵀ = op(B)ᵀ op(A)ᵀ is written).
+template <std::size_t M, std::size_t N, std::size_t K, class T>
+inline void product_into(const matrix<T>& a, const matrix<T>& b, std::size_t m, std::size_t n, std::size_t k, T beta,
+                         T* c, std::ptrdiff_t cs0, std::ptrdiff_t cs1) {
+  if (m == 0 || n == 0) return;
+  if (k == 0) {
+    for (std::size_t i = 0; i < m; ++i)
+      for (std::size_t j = 0; j < n; ++j) {
+        T& x = c[static_cast<std::ptrdiff_t>(i) * cs0 + static_cast<std::ptrdiff_t>(j) * cs1];
+        x = beta == T(0) ? T(0) : beta * x;
+      }
+    return;
+  }
+  if (cs1 == 1 || n == 1) {
+    const std::size_t ldc = m == 1 ? n : static_cast<std::size_t>(cs0);
+    gemm_sized<M, N, K>(a.trans, b.trans, m, n, k, a.data, a.ld, b.data, b.ld, beta, c, std::max<std::size_t>(ldc, n));
+  } else {
+    gemm_sized<N, M, K>(!b.trans, !a.trans, n, m, k, b.data, b.ld, a.data, a.ld, beta, c,
+                        std::max<std::size_t>(static_cast<std::size_t>(cs1), m));
   }
 }
 

@@ -8,7 +8,7 @@
 #include <utility>
 
 #include "../../core/tensor_view.hpp"
-#include "plan.hpp"
+#include "../../core/extents.hpp"
 
 namespace tapeless::engine::tensor {
 
@@ -76,6 +76,13 @@ void for_each_pair(std::size_t rank, const extents_t& e, const strides_t& s1, co
         for (std::size_t i3 = 0; i3 < x[3]; ++i3)
           f(o1 + static_cast<std::ptrdiff_t>(i3) * a[3], o2 + static_cast<std::ptrdiff_t>(i3) * b[3]);
       }
+}
+
+/// Copies a strided value of rank r into contiguous row-major memory.
+template <class T>
+void copy_row_major(const layout<T>& src, std::size_t r, T* dst) {
+  const strides_t ds = contiguous_strides(src.ext, r);
+  for_each_pair(r, src.ext, ds, src.stride, [&](std::ptrdiff_t od, std::ptrdiff_t os) { dst[od] = src.data[os]; });
 }
 
 /// One aligned allocation holding every buffer of a compiled step.

@@ -9,6 +9,8 @@
 // engine runs every view the same way, for values and for adjoints.
 #include <array>
 #include <cstddef>
+#include <string>
+#include <string_view>
 
 #include "../../core/extents.hpp"
 #include "layout.hpp"
@@ -26,6 +28,15 @@ struct unit_info {
   std::array<write, Arity> edge{};       ///< backward: how each operand's adjoint is written
 };
 
+/// An operand as messages name it: `leaf "x"`, or `the result of exp`.
+struct operand_name {
+  std::string_view name;
+  bool leaf = false;
+  [[nodiscard]] std::string text() const {
+    return leaf ? "leaf \"" + std::string(name) + "\"" : "the result of " + std::string(name);
+  }
+};
+
 /// The memory of one unit at run time.
 template <class T, std::size_t Arity>
 struct kernel_args {
@@ -34,6 +45,7 @@ struct kernel_args {
   T* aux = nullptr;                          ///< the op's extra buffers (aux_buffers of the result's size)
   const layout<T>* grad = nullptr;           ///< backward: the result's adjoint (contiguous)
   std::array<layout<T>*, Arity> in_grad{};   ///< backward: the operands' adjoints, where Info.edge says
+  std::array<operand_name, Arity> operands{};  ///< for messages
 };
 
 }  // namespace tapeless::engine::tensor

@@ -98,12 +98,24 @@ class kernel_units : public loop_units<Root, Wrt...> {
   }();
 
   template <std::size_t U>
+  static constexpr auto operand_names = [] {
+    constexpr const graph::node_record& r = G.nodes[U];
+    std::array<operand_name, r.arity> names{};
+    for (std::size_t k = 0; k < r.arity; ++k) {
+      const graph::node_descriptor* d = G.nodes[r.operands[k]].descriptor;
+      names[k] = {d->name, d->kind == node_kind::input || d->kind == node_kind::param};
+    }
+    return names;
+  }();
+
+  template <std::size_t U>
   kernel_args<T, G.nodes[U].arity> args() {
     constexpr const graph::node_record& r = G.nodes[U];
     kernel_args<T, r.arity> a;
     for (std::size_t k = 0; k < r.arity; ++k) {
       a.in[k] = &val_[r.operands[k]];
       a.in_grad[k] = &adj_[r.operands[k]];
+      a.operands[k] = operand_names<U>[k];
     }
     a.out = &val_[U];
     a.aux = aux_[U];

@@ -1,5 +1,5 @@
-// EXPECT: tapeless::slice: the range \[begin, end\) does not fit the leading extent
-// CONTEXT: slice_out_of_range<32, 80, 64>
+// EXPECT: tapeless::slice: the range \[begin, end\) does not fit the extent along the axis
+// CONTEXT: slice_range_invalid<0, 32, 80, 1, 64>
 // A batch of 64 has no row 79.
 #include <tapeless/tapeless.hpp>
 

@@ -106,6 +106,19 @@ TEMPLATE_TEST_CASE("transpose, reshape, broadcast_to, slice, concatenate against
                     tl::slice<1, 4>(tl::matmul(m, tl::transpose(n)))),
           seed, lo, hi, x, v, m, n);
     }
+    SECTION("slice along any axis, with a step") {
+      // Every axis of a rank-3 tensor, steps along rows and columns (a strided view that a
+      // loop reads, or that matmul gets copied), to_end, slices of slices and of transposes.
+      tt::check_tensors_at_random(
+          tt::stack(tl::slice<1, 3>(x, tl::axis<1>), tl::slice<0, 4, 3>(x, tl::axis<2>), tl::slice<1, 2>(x, tl::axis<0>),
+                    tl::slice<0, 4, 2>(m) * tl::slice<1, 3>(m), tl::slice<0, 3, 2>(m, tl::axis<1>),
+                    tl::slice<1, tl::to_end>(m, tl::axis<1>) + tl::slice<0, 2>(m, tl::axis<1>),
+                    tl::matmul(tl::slice<0, 3, 2>(m, tl::axis<1>), tl::slice<0, 2, 1>(n, tl::axis<0>)),
+                    tl::matmul(tl::slice<1, 4, 2>(m), tl::transpose(tl::slice<0, 3>(n, tl::axis<1>))),
+                    tl::slice<0, 2>(tl::slice<1, tl::to_end, 2>(tl::transpose(x), tl::axis<1>), tl::axis<2>),
+                    tl::sum<1>(tl::slice<2, 3>(v) * tl::slice<0, 3, 2>(tl::exp(m), tl::axis<1>))),
+          seed, lo, hi, x, m, n, v);
+    }
     SECTION("concatenate") {
       // Two and three operands, along every axis, with an operand repeated.
       tt::check_tensors_at_random(tl::concatenate<0>(m, n), seed, lo, hi, m, n);

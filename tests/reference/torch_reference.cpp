@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <stdexcept>
 #include <string_view>
 #include <unordered_map>
@@ -120,8 +121,11 @@ torch::Tensor apply_tensor_op(const graph_node& n, const std::vector<torch::Tens
       return torch::broadcast_to(args[0], signed_extents(n.shape));
     case 7:
       expect_arity(n, args, 1);
-      expect_parameters(n, 2);
-      return args[0].slice(0, static_cast<std::int64_t>(n.axes[0]), static_cast<std::int64_t>(n.axes[1]));
+      expect_parameters(n, 4);  // axis, begin, end (tl::to_end: the axis' end), step
+      return args[0].slice(static_cast<std::int64_t>(n.axes[0]), static_cast<std::int64_t>(n.axes[1]),
+                           n.axes[2] == std::numeric_limits<std::size_t>::max() ? std::numeric_limits<std::int64_t>::max()
+                                                   : static_cast<std::int64_t>(n.axes[2]),
+                           static_cast<std::int64_t>(n.axes[3]));
     default:
       if (args.size() < 2) throw std::invalid_argument("reference: op concatenate takes two operands or more");
       expect_parameters(n, 1);

@@ -31,6 +31,7 @@
 #include "ops/detach.hpp"
 #include "ops/div.hpp"
 #include "ops/exp.hpp"
+#include "ops/flip.hpp"
 #include "ops/gelu.hpp"
 #include "ops/log.hpp"
 #include "ops/matmul.hpp"

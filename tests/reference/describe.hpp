@@ -31,7 +31,7 @@ inline reference::node_kind reference_kind(node_kind kind) {
 }
 
 // The op's parameters that its name and the node's shape do not tell: reduced axes and
-// keepdims, the axes a transpose swaps, a slice's axis, range and step, a concatenation's axis.
+// keepdims, the axes a transpose swaps, a slice's axis, range and step, a flip's axes, a concatenation's axis.
 struct op_parameters {
   std::array<std::size_t, 4> axes{};
   std::size_t count = 0;
@@ -50,6 +50,8 @@ constexpr op_parameters parameters_of() {
   } else if constexpr (requires { Op::axis; Op::begin; Op::end; Op::step; }) {
     p.axes = {Op::axis, Op::begin, Op::end, Op::step};
     p.count = 4;
+  } else if constexpr (requires { Op::flipped; }) {
+    for (std::size_t a : Op::flipped) p.axes[p.count++] = a;
   } else if constexpr (requires { Op::axis; }) {
     p.axes = {Op::axis};
     p.count = 1;

@@ -119,6 +119,18 @@ TEMPLATE_TEST_CASE("transpose, reshape, broadcast_to, slice, concatenate against
                     tl::sum<1>(tl::slice<2, 3>(v) * tl::slice<0, 3, 2>(tl::exp(m), tl::axis<1>))),
           seed, lo, hi, x, m, n, v);
     }
+    SECTION("flip") {
+      // Rows, columns, a batch axis (a matrix view with a negative batch stride under matmul),
+      // several axes at once, flips of flips and of views, and a flip as the root.
+      tt::check_tensors_at_random(tl::flip<1>(m), seed, lo, hi, m);
+      tt::check_tensors_at_random(
+          tt::stack(tl::flip<0>(m) * m, tl::flip<1>(tl::exp(m)), tl::flip<0, 2>(x), tl::flip<2, 1, 0>(x) + x,
+                    tl::matmul(tl::flip<0>(x), tl::reshape<2, 4, 3>(tl::flip<0>(tl::concatenate<0>(m, m)))),
+                    tl::matmul(tl::flip<1>(n), tl::flip<0>(tl::slice<0, 3>(m))),
+                    tl::flip<0>(tl::flip<0>(v)) * tl::flip<0>(v), tl::flip<1>(tl::transpose(m)),
+                    tl::sum<0>(tl::flip<0>(tl::slice<0, 3, 2>(m)))),
+          seed, lo, hi, x, m, n, v);
+    }
     SECTION("concatenate") {
       // Two and three operands, along every axis, with an operand repeated.
       tt::check_tensors_at_random(tl::concatenate<0>(m, n), seed, lo, hi, m, n);

@@ -49,6 +49,7 @@
 #include "ops/sqrt.hpp"
 #include "ops/square.hpp"
 #include "ops/sub.hpp"
+#include "ops/take.hpp"
 #include "ops/tanh.hpp"
 #include "ops/transpose.hpp"
 #include "ops/where.hpp"

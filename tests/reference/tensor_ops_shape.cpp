@@ -131,6 +131,22 @@ TEMPLATE_TEST_CASE("transpose, reshape, broadcast_to, slice, concatenate against
                     tl::sum<0>(tl::flip<0>(tl::slice<0, 3, 2>(m)))),
           seed, lo, hi, x, m, n, v);
     }
+    SECTION("take") {
+      // Rows (with repeats), columns, the last axis of a rank-3 tensor, of a computed operand and
+      // of a view: torch.index_select, values and gradients (repeated indices accumulate).
+      constexpr auto rows = tt::input_of<"rows", T, 5>;
+      constexpr auto cols = tt::input_of<"cols", T, 4>;
+      std::mt19937_64 engine(seed);
+      std::uniform_real_distribution<double> uniform(lo, hi);
+      const auto M = tt::make_data<T, 2>({4, 3}, [&] { return uniform(engine); });
+      const auto X = tt::make_data<T, 3>({2, 3, 4}, [&] { return uniform(engine); });
+      const xt::xtensor<T, 1> R = {3, 0, 3, 1, 2};
+      const xt::xtensor<T, 1> C = {2, 2, 0, 1};
+      tt::check_tensors_against_torch(
+          tt::stack(tl::take<0>(m, rows), tl::take<1>(m, cols) * tl::take<1>(tl::exp(m), cols), tl::take<2>(x, cols),
+                    tl::take<0>(tl::transpose(m), tl::slice<0, 3>(cols)), tl::sum<0>(tl::take<0>(m * m, rows))),
+          std::tuple{M, X, R, C}, engine, m, x, rows, cols);
+    }
     SECTION("concatenate") {
       // Two and three operands, along every axis, with an operand repeated.
       tt::check_tensors_at_random(tl::concatenate<0>(m, n), seed, lo, hi, m, n);

@@ -93,7 +93,7 @@ torch::Tensor apply_tensor_op(const graph_node& n, const std::vector<torch::Tens
   static const std::unordered_map<std::string_view, int> kinds{
       {"lt", 0},   {"le", 0},     {"gt", 0},   {"ge", 0},        {"eq", 0},        {"ne", 0},
       {"where", 1}, {"sum", 2},   {"mean", 2}, {"amax", 2},      {"amin", 2},      {"matmul", 3},
-      {"transpose", 4}, {"reshape", 5}, {"broadcast_to", 6}, {"slice", 7}, {"concatenate", 8}, {"flip", 9}};
+      {"transpose", 4}, {"reshape", 5}, {"broadcast_to", 6}, {"slice", 7}, {"concatenate", 8}, {"flip", 9}, {"take", 10}};
   const auto kind = kinds.find(n.name);
   if (kind == kinds.end()) throw std::invalid_argument("reference: unknown op " + n.name);
   switch (kind->second) {
@@ -129,6 +129,10 @@ torch::Tensor apply_tensor_op(const graph_node& n, const std::vector<torch::Tens
     case 9:
       expect_arity(n, args, 1);
       return torch::flip(args[0], signed_extents(n.axes));
+    case 10:
+      expect_arity(n, args, 2);
+      expect_parameters(n, 1);
+      return torch::index_select(args[0], static_cast<std::int64_t>(n.axes[0]), args[1].to(torch::kLong));
     default:
       if (args.size() < 2) throw std::invalid_argument("reference: op concatenate takes two operands or more");
       expect_parameters(n, 1);

@@ -30,7 +30,7 @@ struct graph_node {
   std::vector<std::size_t> operands;  ///< positions of earlier nodes
   std::vector<std::size_t> shape;     ///< extents of the node's value ({} for a scalar)
   /// The op's parameters: sum mean amax amin: the reduced axes ({} for all); transpose: the two
-  /// axes; slice: axis, begin, end (SIZE_MAX: to the end) and step; flip: the flipped axes; concatenate: the axis. reshape and
+  /// axes; slice: axis, begin, end (SIZE_MAX: to the end) and step; flip: the flipped axes; take: the axis; concatenate: the axis. reshape and
   /// broadcast_to take their target from `shape`.
   std::vector<std::size_t> axes;
   bool keepdims = false;              ///< reductions: reduced axes stay with extent 1

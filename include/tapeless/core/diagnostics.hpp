@@ -75,13 +75,6 @@ struct reshape_sizes_differ {
                 "reshape_sizes_differ<operand size, new size>); the sizes must be equal");
 };
 
-template <std::size_t Begin, std::size_t End, std::size_t Extent>
-struct slice_out_of_range {
-  static_assert(always_false_n<Begin, End, Extent>,
-                "tapeless::slice: the range [begin, end) does not fit the leading extent (in "
-                "slice_out_of_range<begin, end, extent>); need begin < end <= extent");
-};
-
 template <class Target, class From>
 struct cannot_broadcast_to {
   static_assert(always_false<Target, From>,

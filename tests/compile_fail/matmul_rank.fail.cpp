@@ -1,11 +1,11 @@
-// EXPECT: tapeless::matmul: operands must be two matrices
-// CONTEXT: matmul_ranks_unsupported<1, 2>
-// A vector is not a matrix: reshape it to (1, 3) first.
+// EXPECT: tapeless::matmul: operands must be vectors, matrices or batches of matrices
+// CONTEXT: matmul_ranks_unsupported<0, 2>
+// A scalar is not a matrix: multiply it elementwise (s * w).
 #include <tapeless/tapeless.hpp>
 
 namespace tl = tapeless;
 
-constexpr auto v = tl::input<"v", tl::shape<3>>;
+constexpr auto s = tl::input<"s">;
 constexpr auto w = tl::param<"w", tl::shape<3, 2>>;
 
-auto build() { return tl::matmul(v, w); }
+auto build() { return tl::matmul(s, w); }

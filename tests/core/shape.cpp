@@ -21,7 +21,17 @@ TEST_CASE("matrix products check the inner extents", "[core][shape]") {
   STATIC_REQUIRE(!tl::matmul_compatible_v<shape<64, 1000>, shape<100, 10>>);
   STATIC_REQUIRE(std::is_same_v<tl::matmul_t<shape<8, 2, 3>, shape<8, 3, 4>>, shape<8, 2, 4>>);
   STATIC_REQUIRE(!tl::matmul_compatible_v<shape<8, 2, 3>, shape<7, 3, 4>>);
-  STATIC_REQUIRE(!tl::matmul_compatible_v<shape<3>, shape<3>>);
+  // torch.matmul: vectors, and batch axes that broadcast.
+  STATIC_REQUIRE(std::is_same_v<tl::matmul_t<shape<3>, shape<3>>, shape<>>);
+  STATIC_REQUIRE(std::is_same_v<tl::matmul_t<shape<3>, shape<3, 5>>, shape<5>>);
+  STATIC_REQUIRE(std::is_same_v<tl::matmul_t<shape<4, 3>, shape<3>>, shape<4>>);
+  STATIC_REQUIRE(std::is_same_v<tl::matmul_t<shape<8, 2, 3>, shape<3, 4>>, shape<8, 2, 4>>);
+  STATIC_REQUIRE(std::is_same_v<tl::matmul_t<shape<2, 1, 5, 3>, shape<6, 3, 4>>, shape<2, 6, 5, 4>>);
+  STATIC_REQUIRE(std::is_same_v<tl::matmul_t<shape<8, 2, 3>, shape<3>>, shape<8, 2>>);
+  STATIC_REQUIRE(std::is_same_v<tl::matmul_t<shape<tl::dynamic, 3>, shape<tl::dynamic, 4>>, shape<tl::dynamic, 4>>);
+  STATIC_REQUIRE(!tl::matmul_compatible_v<shape<3>, shape<4>>);
+  STATIC_REQUIRE(!tl::matmul_compatible_v<shape<2, 2, 3>, shape<3, 3, 4>>);
+  STATIC_REQUIRE(!tl::matmul_compatible_v<shape<>, shape<3>>);
   STATIC_REQUIRE(std::is_same_v<tl::matmul_t<shape<tl::dynamic, 4>, shape<4, 8>>, shape<tl::dynamic, 8>>);
 }
 

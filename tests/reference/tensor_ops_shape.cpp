@@ -61,6 +61,34 @@ TEMPLATE_TEST_CASE("matmul, 2-D and batched, with transposed operands, against L
   }
 }
 
+TEMPLATE_TEST_CASE("matmul with torch.matmul's vectors and broadcast batches, against LibTorch", "[reference][tensor]",
+                   float, double) {
+  using T = TestType;
+  constexpr auto u = tt::param_of<"u", T, 3>;
+  constexpr auto v = tt::param_of<"v", T, 4>;
+  constexpr auto a = tt::param_of<"a", T, 2, 3>;
+  constexpr auto b = tt::param_of<"b", T, 3, 4>;
+  constexpr auto ba = tt::param_of<"ba", T, 2, 2, 3>;
+  constexpr auto bb = tt::param_of<"bb", T, 2, 3, 4>;
+  constexpr auto q4 = tt::param_of<"q4", T, 2, 1, 2, 3>;
+  constexpr auto r3 = tt::param_of<"r3", T, 3, 3, 4>;
+  for (std::uint64_t seed : {14u, 15u}) {
+    // Vector · vector (a scalar), as the root and inside a graph.
+    tt::check_tensors_at_random(tl::matmul(u, u), seed, lo, hi, u);
+    tt::check_tensors_at_random(
+        tt::stack(tl::matmul(u, b), tl::matmul(a, u), tl::matmul(b, v) * u,
+                  tl::matmul(tl::transpose(b), u), tl::matmul(v, tl::transpose(b)), tl::matmul(ba, u),
+                  tl::matmul(u, bb), tl::matmul(tl::slice<0, 3>(v), tl::slice<0, 3, 1>(v)) * u),
+        seed, lo, hi, u, v, a, b, ba, bb);
+    // Batches that broadcast: a matrix against a batch (its gradient summed over the batch), a
+    // batch axis of 1 against several, and more batch axes on one side.
+    tt::check_tensors_at_random(
+        tt::stack(tl::matmul(ba, b), tl::matmul(a, bb), tl::matmul(q4, r3), tl::matmul(q4, b),
+                  tl::sum<0>(tl::matmul(tl::tanh(ba), tl::transpose(a) * 2.0))),
+        seed, lo, hi, ba, b, a, bb, q4, r3);
+  }
+}
+
 TEMPLATE_TEST_CASE("transpose, reshape, broadcast_to, slice, concatenate against LibTorch", "[reference][tensor]",
                    float, double) {
   using T = TestType;

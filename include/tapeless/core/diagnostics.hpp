@@ -37,15 +37,15 @@ struct matmul_inner_extents_differ {
 template <std::size_t LhsRank, std::size_t RhsRank>
 struct matmul_ranks_unsupported {
   static_assert(always_false_n<LhsRank, RhsRank>,
-                "tapeless::matmul: operands must be two matrices (rank 2) or two batches of matrices "
-                "(rank 3, same batch extent); ranks are in matmul_ranks_unsupported<lhs, rhs>");
+                "tapeless::matmul: operands must be vectors, matrices or batches of matrices, with a "
+                "result of rank 4 at most; ranks are in matmul_ranks_unsupported<lhs, rhs>");
 };
 
-template <std::size_t LhsBatch, std::size_t RhsBatch>
+template <class Lhs, class Rhs>
 struct matmul_batch_extents_differ {
-  static_assert(always_false_n<LhsBatch, RhsBatch>,
-                "tapeless::matmul: the batch extents differ (in matmul_batch_extents_differ<lhs, rhs>); "
-                "batched operands need the same leading extent");
+  static_assert(always_false<Lhs, Rhs>,
+                "tapeless::matmul: the batch extents do not broadcast (shapes in "
+                "matmul_batch_extents_differ<lhs, rhs>); each batch extent must match or be 1");
 };
 
 template <std::size_t Axis, std::size_t Rank>

@@ -18,6 +18,7 @@
 #include "engine/derivative.hpp"
 #include "engine/differentiate.hpp"
 #include "engine/result.hpp"
+#include "engine/second_order.hpp"
 #include "graph/analysis.hpp"
 #include "graph/descriptor.hpp"
 #include "graph/node_type.hpp"

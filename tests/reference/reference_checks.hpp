@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <array>
+#include <cmath>
 #include <cstddef>
 #include <iomanip>
 #include <map>
@@ -62,6 +63,26 @@ std::pair<double, std::map<std::string, double>> value_and_gradients(const E& e,
   return {r.value, {{std::string(Wrt::name.view()), gradient_of(r.grad, Wrt{})}...}};
 }
 
+/// tapeless's Hessian-vector product along v (one number per param, in Wrt's order), by name.
+template <class E, class T, std::size_t N, std::size_t... I, class... Leaves, class... Wrt>
+std::map<std::string, double> hessian_vector_products(const E& e, const std::array<T, N>& at,
+                                                      std::index_sequence<I...>, std::tuple<Wrt...>,
+                                                      const std::array<double, sizeof...(Wrt)>& v,
+                                                      const Leaves&... leaves) {
+  const auto r = [&]<std::size_t... K>(std::index_sequence<K...>) {
+    return tapeless::hvp(e, tapeless::wrt(Wrt{}...), v[K]...).at((leaves = at[I])...);
+  }(std::index_sequence_for<Wrt...>{});
+  std::map<std::string, double> out;
+  std::size_t k = 0;
+  ((out[std::string(Wrt::name.view())] = static_cast<double>(r.hvp[k++])), ...);
+  return out;
+}
+
+/// Second derivatives agree less closely than first ones (one more rounding per node, and
+/// the differences of products that a Hessian sums).
+template <class T>
+inline constexpr tolerance hvp_tolerance = std::is_same_v<T, float> ? tolerance{2e-4, 2e-5} : tolerance{1e-9, 1e-11};
+
 inline std::string names_of(const std::map<std::string, double>& m) {
   std::string out;
   for (const auto& [name, value] : m) out += name + " ";
@@ -103,6 +124,28 @@ void check_against_torch(const E& e, const std::array<typename E::value_type, si
     INFO("d/d" << name);
     REQUIRE(torch.gradients.count(name) == 1);
     check_close(gradient, torch.gradients.at(name), reference_tolerance<T>, "gradient against LibTorch");
+  }
+
+  // Second order: H v along a fixed direction, against LibTorch's double backward, at generic
+  // points. At 0, at an infinity or far out (|x| >= 10), LibTorch's second derivatives follow its
+  // own conventions (pow masks its exponent-0 branch, softplus is linear above 20) and the
+  // Hessian may be singular; tapeless's second derivatives there are checked against central
+  // differences in tests/engine/second_order.cpp.
+  bool generic = true;
+  for (const auto& x : at) generic = generic && std::isfinite(static_cast<double>(x)) && x != 0 && std::abs(static_cast<double>(x)) < 10;
+  if (!generic) return;
+  std::array<double, std::tuple_size_v<wrt>> v{};
+  std::map<std::string, double> direction;
+  [&]<class... W>(std::tuple<W...>) {
+    std::size_t k = 0;
+    ((v[k] = 0.75 - 0.5 * static_cast<double>(k), direction[std::string(W::name.view())] = v[k], ++k), ...);
+  }(wrt{});
+  const reference::evaluation second = reference::evaluate(described, bindings, direction);
+  const auto hvp = hessian_vector_products(e, at, indices, wrt{}, v, leaves...);
+  for (const auto& [name, product] : hvp) {
+    INFO("(H v) for " << name);
+    REQUIRE(second.hvp.count(name) == 1);
+    check_close(product, second.hvp.at(name), hvp_tolerance<T>, "Hessian-vector product against LibTorch");
   }
 }
 

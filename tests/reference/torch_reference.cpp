@@ -159,7 +159,10 @@ torch::Tensor apply_op(const graph_node& n, const std::vector<torch::Tensor>& va
 
 }  // namespace
 
-evaluation evaluate(const graph& g, const std::map<std::string, double>& bindings) {
+namespace {
+
+evaluation evaluate_scalar(const graph& g, const std::map<std::string, double>& bindings,
+                           const std::map<std::string, double>* direction) {
   if (g.nodes.empty()) throw std::invalid_argument("reference: empty graph");
   const auto options = torch::TensorOptions().dtype(g.type == dtype::float32 ? torch::kFloat32 : torch::kFloat64);
   std::vector<torch::Tensor> values;
@@ -191,10 +194,41 @@ evaluation evaluate(const graph& g, const std::map<std::string, double>& binding
   if (root.dim() != 0) throw std::invalid_argument("reference: the root is not a scalar");
   evaluation out;
   out.value = root.item<double>();
-  if (root.requires_grad()) root.backward();
-  for (const auto& [name, leaf] : params)
-    if (leaf.grad().defined()) out.gradients.emplace(name, leaf.grad().item<double>());
+  if (!root.requires_grad()) return out;
+  std::vector<std::string> names;
+  std::vector<torch::Tensor> leaves;
+  for (const auto& [name, leaf] : params) {
+    names.push_back(name);
+    leaves.push_back(leaf);
+  }
+  const std::vector<torch::Tensor> grads =
+      torch::autograd::grad({root}, leaves, {}, /*retain_graph=*/true, /*create_graph=*/direction != nullptr,
+                            /*allow_unused=*/true);
+  torch::Tensor directional = torch::zeros({}, options);
+  for (std::size_t i = 0; i < leaves.size(); ++i) {
+    if (!grads[i].defined()) continue;
+    out.gradients.emplace(names[i], grads[i].item<double>());
+    if (direction) directional = directional + grads[i] * direction->at(names[i]);
+  }
+  if (!direction) return out;
+  std::vector<torch::Tensor> second;
+  if (directional.requires_grad())
+    second = torch::autograd::grad({directional}, leaves, {}, /*retain_graph=*/false, /*create_graph=*/false,
+                                   /*allow_unused=*/true);
+  for (std::size_t i = 0; i < leaves.size(); ++i)
+    out.hvp.emplace(names[i], i < second.size() && second[i].defined() ? second[i].item<double>() : 0.0);
   return out;
+}
+
+}  // namespace
+
+evaluation evaluate(const graph& g, const std::map<std::string, double>& bindings) {
+  return evaluate_scalar(g, bindings, nullptr);
+}
+
+evaluation evaluate(const graph& g, const std::map<std::string, double>& bindings,
+                    const std::map<std::string, double>& direction) {
+  return evaluate_scalar(g, bindings, &direction);
 }
 
 namespace {

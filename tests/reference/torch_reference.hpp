@@ -42,16 +42,22 @@ struct graph {
   std::vector<graph_node> nodes;
 };
 
-/// The root's value and the gradient of every param that the root depends on, by name.
+/// The root's value and the gradient of every param that the root depends on, by name; with a
+/// direction v, also the Hessian-vector product H v by name (LibTorch's double backward).
 struct evaluation {
   double value = 0;
   std::map<std::string, double> gradients;
+  std::map<std::string, double> hvp;
 };
 
 /// Builds `g` with LibTorch (leaves bound to `bindings` by name), runs backward from the root.
 /// Throws std::invalid_argument for an unknown op, a wrong arity, a bad operand position, a
 /// missing binding or a non-scalar result.
 evaluation evaluate(const graph& g, const std::map<std::string, double>& bindings);
+/// The same, and H v for the direction v (one number per param, by name): the gradient with
+/// create_graph, then the gradient of <gradient, v> (torch::autograd::grad twice).
+evaluation evaluate(const graph& g, const std::map<std::string, double>& bindings,
+                    const std::map<std::string, double>& direction);
 
 /// Row-major data with its extents ({} for a scalar), in double whatever the graph's dtype.
 struct tensor {

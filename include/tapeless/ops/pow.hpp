@@ -17,7 +17,10 @@ struct pow : elementwise_binary {
     return detail::math::pow(a, b);
   }
   static constexpr auto partial_base(const auto& a, const auto& b) {
-    return detail::math::select(b == 0, detail::math::filled_like(a, 0), b * detail::math::pow(a, b - 1));
+    // b a^(b-1) is 0 at b = 0 whatever a is (also 0, NaN), as PyTorch's; there it is computed
+    // with a harmless base, so that its own derivative in b, 1/a, survives (second derivatives).
+    const auto base = detail::math::select(b == 0 && (a == 0 || a != a), detail::math::filled_like(a, 1), a);
+    return b * detail::math::pow(base, b - 1);
   }
   static constexpr auto partial_exponent(const auto& y, const auto& a, const auto& b) {
     return detail::math::select(a == 0 && b >= 0, detail::math::filled_like(y, 0), y * detail::math::log(a));

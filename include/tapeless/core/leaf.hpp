@@ -27,8 +27,11 @@ struct leaf {
   static constexpr bool positional = false;
   static constexpr bool requires_grad = Kind == node_kind::param;
 
-  /// `x = value` binds data to this leaf for one evaluation.
+  /// `x = value` binds data to this leaf for one evaluation. It assigns nothing: used as a
+  /// statement it would do nothing, hence [[nodiscard]].
   template <class V>
+  [[nodiscard("tapeless::bind: `leaf = value` makes a binding and assigns nothing; pass it to an evaluation, "
+              "as in tl::value(y, x = 2.0) or step(tl::bind(x = X))")]]
   constexpr auto operator=(V&& v) const {
     if constexpr (Shape::rank == 0) {
       static_assert(std::is_convertible_v<V, T>,

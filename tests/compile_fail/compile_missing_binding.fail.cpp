@@ -1,4 +1,5 @@
 // EXPECT: tapeless::compile: a leaf of the expression has no binding
+// CONTEXT: leaf_is_bound<[^"]*\{"y"\}>
 // A compiled step needs data for every leaf: y is not bound.
 #include <tapeless/tapeless.hpp>
 

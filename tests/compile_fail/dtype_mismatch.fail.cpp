@@ -1,4 +1,4 @@
-// EXPECT: tapeless: the operands of an elementwise op have different dtypes \(float32 vs float64\)
+// EXPECT: tapeless::add \(a \+ b\): the operands have different dtypes \(float32 and float64\)
 // a is float32, b and c are float64: reported once, where a meets b.
 #include <tapeless/tapeless.hpp>
 

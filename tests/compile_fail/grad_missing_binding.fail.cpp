@@ -1,4 +1,5 @@
 // EXPECT: tapeless::grad: a leaf of the expression has no binding
+// CONTEXT: leaf_is_bound<[^"]*\{"x"\}>
 // The gradient is evaluated at a point, so every leaf needs data; x is left unbound.
 #include <tapeless/tapeless.hpp>
 

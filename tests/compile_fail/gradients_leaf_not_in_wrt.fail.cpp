@@ -1,4 +1,4 @@
-// EXPECT: tapeless::gradients: no gradient was computed for this leaf; list it in grad\(expr, \.\.\.\)
+// EXPECT: tapeless::gradients: no gradient was computed for this leaf; list it in tl::grad\(expr, \.\.\.\) or tl::value_and_grad
 // The gradient was taken with respect to w and b only.
 #include <tapeless/tapeless.hpp>
 

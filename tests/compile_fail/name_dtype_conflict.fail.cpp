@@ -1,4 +1,4 @@
-// EXPECT: tapeless: the operands of an elementwise op have different dtypes \(float32 vs float64\)
+// EXPECT: tapeless::mul \(a \* b\): the operands have different dtypes \(float32 and float64\)
 // Two params are named "w", one float32 and one float64. They meet in an op, which reports
 // the dtypes; the name check at tl::value stays quiet, so the mistake gives one message.
 #include <tapeless/tapeless.hpp>

@@ -1,4 +1,5 @@
-// EXPECT: tapeless::grad: a leaf of the expression has no binding
+// EXPECT: tapeless::value_and_grad: a leaf of the expression has no binding
+// CONTEXT: leaf_is_bound<[^"]*\{"x"\}>
 // tl::value_and_grad evaluates at a point, so every leaf needs data; x is left unbound.
 #include <tapeless/tapeless.hpp>
 

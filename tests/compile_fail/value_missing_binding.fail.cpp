@@ -1,4 +1,5 @@
 // EXPECT: tapeless::value: a leaf of the expression has no binding
+// CONTEXT: leaf_is_bound<[^"]*\{"w"\}>
 // tl::value needs data for every leaf; w is left unbound.
 #include <tapeless/tapeless.hpp>
 

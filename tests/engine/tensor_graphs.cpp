@@ -49,7 +49,9 @@ void check_fan_out(std::uint64_t seed) {
       for (std::size_t q = 0; q < 3; ++q) by_hand(q, j) += X(i, q) * dz;
     }
   auto step = tl::compile(loss, tl::wrt(w));
-  const auto r = step(x = tt::convert<T>(X), w = tt::convert<T>(W));
+  const auto Xt = tt::convert<T>(X);
+  const auto Wt = tt::convert<T>(W);
+  const auto r = step(x = Xt, w = Wt);
   tt::check_value<T>(r.value(), oracle(), "loss");
   tt::check_value<T>(r.grad(w), by_hand, "d/dw against the derivative by hand");
   tt::check_gradient<T>(r.grad(w), tt::numeric_gradient(W, oracle), "d/dw against finite differences");

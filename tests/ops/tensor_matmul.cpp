@@ -68,10 +68,13 @@ void check_matmul(const std::string& what, Make make, bool ta, bool tb, std::uin
   xt::xtensor<double, R> expected(W.shape());
   const auto c = matmul_oracle<R>(A, ta, B, tb, batches, m, k, n);
   std::copy(c.begin(), c.end(), expected.begin());
-  tt::check_value<T>(tl::value(y, a = tt::convert<T>(A), b = tt::convert<T>(B)), expected, "value against a triple loop");
+  const auto At = tt::convert<T>(A);
+  const auto Bt = tt::convert<T>(B);
+  const auto Wt = tt::convert<T>(W);
+  tt::check_value<T>(tl::value(y, a = At, b = Bt), expected, "value against a triple loop");
 
   auto step = tl::compile(tl::sum(y * w), tl::wrt(a, b));
-  const auto r = step(a = tt::convert<T>(A), b = tt::convert<T>(B), w = tt::convert<T>(W));
+  const auto r = step(a = At, b = Bt, w = Wt);
   tt::check_value<T>(r.value(), oracle(), "loss against a triple loop");
   tt::check_gradient<T>(r.grad(a), tt::numeric_gradient(A, oracle), "d/da against finite differences");
   tt::check_gradient<T>(r.grad(b), tt::numeric_gradient(B, oracle), "d/db against finite differences");

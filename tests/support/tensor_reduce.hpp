@@ -107,7 +107,8 @@ void check_reduction(const std::string& what, Make make, const std::array<bool, 
       return s;
     };
     auto step = tl::compile(tl::sum(y * w), tl::wrt(a));
-    const auto r = step(a = At, w = convert<T>(W));
+    const auto Wt = convert<T>(W);
+    const auto r = step(a = At, w = Wt);
     check_value<T>(r.value(), oracle(), "loss against a plain loop");
     check_gradient<T>(r.grad(a), numeric_gradient(A, oracle), "d loss / d a against finite differences");
   }

@@ -5,6 +5,8 @@
 // formatted in C++20).
 #include <cstddef>
 
+#include "fixed_string.hpp"
+
 namespace tapeless::diagnostics {
 
 template <class...>
@@ -20,12 +22,20 @@ struct shapes_do_not_broadcast {
                 "shapes in shapes_do_not_broadcast<op, lhs, rhs>); each trailing extent must match or be 1");
 };
 
+/// The operands of Op have different dtypes (A and B: float is float32, double float64). This is
+/// the general message; an op's header specialises it to name the op as the user spells it
+/// (ops/add.hpp: "tapeless::add (a + b): ..."), so the message names the API that was called.
 template <class Op, class A, class B>
 struct dtypes_differ {
   static_assert(always_false<Op, A, B>,
-                "tapeless: the operands of an elementwise op have different dtypes (float32 vs "
-                "float64); declare both leaves with the same dtype");
+                "tapeless: the operands of an op have different dtypes (the op and the dtypes are in "
+                "dtypes_differ<op, lhs, rhs>); declare both leaves with the same dtype");
 };
+
+/// Always false: the failed requirement `leaf_is_bound<"x">` names the leaf that has no
+/// binding (clang prints the requirement on the error line, GCC in the note under it).
+template <fixed_string Name>
+inline constexpr bool leaf_is_bound = false;
 
 template <std::size_t LhsInner, std::size_t RhsInner>
 struct matmul_inner_extents_differ {

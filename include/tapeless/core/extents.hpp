@@ -58,6 +58,7 @@ struct static_text {
     return *this;
   }
   constexpr static_text& operator<<(std::size_t v) {
+    if (v == dynamic) return *this << "dynamic";  // never the number 18446744073709551615
     char digits[24]{};
     std::size_t n = 0;
     do {

@@ -27,8 +27,11 @@ struct leaf {
   static constexpr bool positional = false;
   static constexpr bool requires_grad = Kind == node_kind::param;
 
-  /// `x = value` binds data to this leaf for one evaluation.
+  /// `x = value` binds data to this leaf for one evaluation. It assigns nothing: used as a
+  /// statement it would do nothing, hence [[nodiscard]].
   template <class V>
+  [[nodiscard("tapeless::bind: `leaf = value` makes a binding and assigns nothing; pass it to an evaluation, "
+              "as in tl::value(y, x = 2.0) or step(tl::bind(x = X))")]]
   constexpr auto operator=(V&& v) const {
     if constexpr (Shape::rank == 0) {
       static_assert(std::is_convertible_v<V, T>,
@@ -37,15 +40,23 @@ struct leaf {
       if constexpr (std::is_convertible_v<V, T>) return binding<leaf, T>{static_cast<T>(v)};
       else return binding<leaf, T>{};
     } else {
-      // The binding views the caller's data, which must outlive the evaluations that use it.
+      // The binding views the caller's data, which must outlive the evaluations that use it:
+      // a container is taken only by name (an lvalue); tl::view(...) is itself a view.
       using C = std::remove_cvref_t<V>;
       using view_type = tensor_view<T, Shape::rank>;
       constexpr bool bindable = detail::bindable_tensor<C, T, Shape::rank>();
+      constexpr bool named_container_or_view = std::is_lvalue_reference_v<V> || std::is_same_v<C, view_type>;
       static_assert(bindable,
                     "tapeless::bind: a tensor leaf takes a row-major container of its own dtype "
                     "(xt::xtensor, xt::xarray, xt::xtensor_fixed) or tl::view(pointer, extents...)");
-      if constexpr (bindable) return binding<leaf, view_type>{detail::bind_tensor<T, Shape>(Name.view(), v)};
-      else return binding<leaf, view_type>{};
+      if constexpr (bindable)
+        static_assert(named_container_or_view,
+                      "tapeless::bind: the data bound to a tensor leaf must outlive the evaluation; bind a "
+                      "named container, not a temporary (or tl::view(pointer, extents...) of data that lives on)");
+      if constexpr (bindable && named_container_or_view)
+        return binding<leaf, view_type>{detail::bind_tensor<T, Shape>(Name.view(), v)};
+      else
+        return binding<leaf, view_type>{};
     }
   }
 };

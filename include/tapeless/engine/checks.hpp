@@ -1,6 +1,6 @@
 #pragma once
-// Checks made once at each public entry point, each reported by one static_assert whose
-// instantiation context names the offending leaf.
+// Checks made once at each public entry point, each reported by one static_assert that names
+// the entry point the user called and whose instantiation context names the offending leaf.
 #include <cstddef>
 #include <type_traits>
 #include <utility>
@@ -8,6 +8,8 @@
 #include "../graph/analysis.hpp"
 #include "../graph/node_type.hpp"
 #include "../ops/elementwise.hpp"
+#include "../core/diagnostics.hpp"
+#include "../core/fixed_string.hpp"
 #include "bindings.hpp"
 
 namespace tapeless::engine::detail {
@@ -51,23 +53,34 @@ using unbound_leaf_t =
 template <class>
 inline constexpr bool always_false = false;
 
-// One report per mistake. The leaf appears in the "required from" line of the diagnostic.
-enum class entry { value, grad, compile };
+/// The public entry point a check is made for: each reports mistakes by its own name.
+enum class entry { value, grad, value_and_grad, derivative, compile };
 
-template <entry Api, class Leaf>
+// One report per mistake. The leaf's name is the argument of the failed requirement,
+// diagnostics::leaf_is_bound<"x">: clang prints it on the error line, GCC in the note under it
+// and in the "In instantiation of" line above it.
+template <entry Api, fixed_string Name>
 constexpr void report_unbound_leaf() {
   if constexpr (Api == entry::value)
-    static_assert(always_false<Leaf>,
-                  "tapeless::value: a leaf of the expression has no binding (it is named in the "
-                  "instantiation below); pass `leaf = data` for every leaf");
+    static_assert(diagnostics::leaf_is_bound<Name>,
+                  "tapeless::value: a leaf of the expression has no binding (its name is in "
+                  "leaf_is_bound<name>); pass `leaf = data` for every leaf");
   else if constexpr (Api == entry::grad)
-    static_assert(always_false<Leaf>,
-                  "tapeless::grad: a leaf of the expression has no binding (it is named in the "
-                  "instantiation below); pass `leaf = data` for every leaf");
+    static_assert(diagnostics::leaf_is_bound<Name>,
+                  "tapeless::grad: a leaf of the expression has no binding (its name is in "
+                  "leaf_is_bound<name>); pass `leaf = data` for every leaf");
+  else if constexpr (Api == entry::value_and_grad)
+    static_assert(diagnostics::leaf_is_bound<Name>,
+                  "tapeless::value_and_grad: a leaf of the expression has no binding (its name is in "
+                  "leaf_is_bound<name>); pass `leaf = data` for every leaf");
+  else if constexpr (Api == entry::derivative)
+    static_assert(diagnostics::leaf_is_bound<Name>,
+                  "tapeless::derivative: a leaf of the expression has no binding (its name is in "
+                  "leaf_is_bound<name>); pass `leaf = data` for every leaf");
   else
-    static_assert(always_false<Leaf>,
-                  "tapeless::compile: a leaf of the expression has no binding (it is named in the "
-                  "instantiation below); pass `leaf = data` for every leaf");
+    static_assert(diagnostics::leaf_is_bound<Name>,
+                  "tapeless::compile: a leaf of the expression has no binding (its name is in "
+                  "leaf_is_bound<name>); pass `leaf = data` for every leaf");
 }
 
 template <class Root>
@@ -88,7 +101,7 @@ constexpr bool check_bindings() {
   } else {
     using missing = unbound_leaf_t<Root, Bindings>;
     if constexpr (!std::is_void_v<missing>) {
-      report_unbound_leaf<Api, missing>();
+      report_unbound_leaf<Api, missing::name>();
       return false;
     } else {
       return true;
@@ -96,46 +109,128 @@ constexpr bool check_bindings() {
   }
 }
 
-template <class Leaf, class Root>
-constexpr bool check_wrt_leaf() {
-  if constexpr (!is_leaf_v<Leaf>) {
-    static_assert(is_leaf_v<Leaf>,
-                  "tapeless::grad: gradients are taken with respect to leaves; pass a tl::param, "
+// The mistakes in what a gradient is taken with respect to, worded once per entry point.
+template <entry Api, class Leaf>
+constexpr void report_wrt_not_a_leaf() {
+  if constexpr (Api == entry::value_and_grad)
+    static_assert(always_false<Leaf>,
+                  "tapeless::value_and_grad: gradients are taken with respect to leaves; pass a tl::param, "
                   "not an expression or a number");
-    return false;
-  } else if constexpr (Leaf::kind != node_kind::param) {
-    static_assert(Leaf::kind == node_kind::param,
+  else if constexpr (Api == entry::derivative)
+    static_assert(always_false<Leaf>,
+                  "tapeless::derivative: derivatives are taken with respect to leaves; pass a tl::param, "
+                  "not an expression or a number");
+  else if constexpr (Api == entry::compile)
+    static_assert(always_false<Leaf>,
+                  "tapeless::compile: gradients are taken with respect to leaves; list tl::param leaves in "
+                  "tl::wrt(...), not expressions or numbers");
+  else
+    static_assert(always_false<Leaf>,
+                  "tapeless::grad: gradients are taken with respect to leaves; pass a tl::param, not an "
+                  "expression or a number");
+}
+
+template <entry Api, class Leaf>
+constexpr void report_wrt_input() {
+  if constexpr (Api == entry::value_and_grad)
+    static_assert(always_false<Leaf>,
+                  "tapeless::value_and_grad: this leaf is an input, which has no gradient; declare it with "
+                  "tl::param to differentiate with respect to it");
+  else if constexpr (Api == entry::derivative)
+    static_assert(always_false<Leaf>,
+                  "tapeless::derivative: this leaf is an input, which has no derivative; declare it with "
+                  "tl::param to differentiate with respect to it");
+  else if constexpr (Api == entry::compile)
+    static_assert(always_false<Leaf>,
+                  "tapeless::compile: this leaf is an input, which has no gradient; declare it with "
+                  "tl::param to differentiate with respect to it");
+  else
+    static_assert(always_false<Leaf>,
                   "tapeless::grad: this leaf is an input, which has no gradient; declare it with "
                   "tl::param to differentiate with respect to it");
-    return false;
-  } else if constexpr (graph::graph_v<Root>.find(graph::descriptor_v<Leaf>) == graph::npos) {
+}
+
+template <entry Api, class Leaf>
+constexpr void report_wrt_not_in_expression() {
+  if constexpr (Api == entry::value_and_grad)
+    static_assert(always_false<Leaf>,
+                  "tapeless::value_and_grad: this leaf is not part of the expression, so its gradient is "
+                  "not defined; differentiate only with respect to leaves the expression uses");
+  else if constexpr (Api == entry::derivative)
+    static_assert(always_false<Leaf>,
+                  "tapeless::derivative: this leaf is not part of the expression, so its derivative is "
+                  "not defined; differentiate only with respect to leaves the expression uses");
+  else if constexpr (Api == entry::compile)
+    static_assert(always_false<Leaf>,
+                  "tapeless::compile: this leaf is not part of the expression, so its gradient is "
+                  "not defined; list in tl::wrt(...) only leaves the expression uses");
+  else
     static_assert(always_false<Leaf>,
                   "tapeless::grad: this leaf is not part of the expression, so its gradient is "
                   "not defined; differentiate only with respect to leaves the expression uses");
+}
+
+template <entry Api, class Leaf, class Root>
+constexpr bool check_wrt_leaf() {
+  if constexpr (!is_leaf_v<Leaf>) {
+    report_wrt_not_a_leaf<Api, Leaf>();
+    return false;
+  } else if constexpr (Leaf::kind != node_kind::param) {
+    report_wrt_input<Api, Leaf>();
+    return false;
+  } else if constexpr (graph::graph_v<Root>.find(graph::descriptor_v<Leaf>) == graph::npos) {
+    report_wrt_not_in_expression<Api, Leaf>();
     return false;
   } else {
     return true;
   }
 }
 
-template <class Root, class... Wrt>
+template <entry Api, class Root, class... Wrt>
 constexpr bool check_wrt() {
-  static_assert(sizeof...(Wrt) > 0, "tapeless::grad: name at least one leaf to differentiate with respect to");
-  return (check_wrt_leaf<Wrt, Root>() && ...) && sizeof...(Wrt) > 0;
+  if constexpr (sizeof...(Wrt) == 0) {
+    if constexpr (Api == entry::value_and_grad)
+      static_assert(sizeof...(Wrt) > 0,
+                    "tapeless::value_and_grad: name at least one leaf to differentiate with respect to");
+    else if constexpr (Api == entry::compile)
+      static_assert(sizeof...(Wrt) > 0, "tapeless::compile: list at least one leaf in tl::wrt(...)");
+    else
+      static_assert(sizeof...(Wrt) > 0, "tapeless::grad: name at least one leaf to differentiate with respect to");
+    return false;
+  } else {
+    return (check_wrt_leaf<Api, Wrt, Root>() && ...);
+  }
 }
 
 /// compile(): names and wrt leaves; a non-scalar output is allowed (it takes a seed per step).
 template <class E, class... Wrt>
 constexpr bool check_compilable() {
-  return check_names<E>() && check_wrt<E, Wrt...>();
+  return check_names<E>() && check_wrt<entry::compile, E, Wrt...>();
 }
 
-template <class E, class... Wrt>
+template <entry Api, class E>
+constexpr bool check_scalar() {
+  constexpr bool scalar = E::shape_type::rank == 0;
+  if constexpr (Api == entry::value_and_grad)
+    static_assert(scalar,
+                  "tapeless::value_and_grad: the expression is not a scalar; reduce it first (tl::sum) or "
+                  "compile it and pass a seed gradient");
+  else if constexpr (Api == entry::derivative)
+    static_assert(scalar, "tapeless::derivative: the expression is not a scalar; reduce it first (tl::sum)");
+  else if constexpr (Api == entry::compile)
+    static_assert(scalar, "tapeless::compile: the expression is not a scalar; pass a seed gradient");
+  else
+    static_assert(scalar,
+                  "tapeless::grad: the expression is not a scalar; reduce it first (tl::sum) or pass "
+                  "a seed gradient");
+  return scalar;
+}
+
+/// grad(), value_and_grad(), derivative(), compile() of a scalar graph: a scalar expression,
+/// unique names, param leaves of the expression.
+template <entry Api, class E, class... Wrt>
 constexpr bool check_differentiable() {
-  static_assert(E::shape_type::rank == 0,
-                "tapeless::grad: the expression is not a scalar; reduce it first (tl::sum) or pass "
-                "a seed gradient");
-  return check_names<E>() && check_wrt<E, Wrt...>() && E::shape_type::rank == 0;
+  return check_scalar<Api, E>() && check_names<E>() && check_wrt<Api, E, Wrt...>();
 }
 
 }  // namespace tapeless::engine::detail

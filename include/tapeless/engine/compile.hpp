@@ -88,7 +88,7 @@ template <expression E, class... Wrt>
     else engine::detail::check_names<E>();
     return compiled_tensor<E, Wrt...>{expr};
   } else {
-    engine::detail::check_differentiable<E, Wrt...>();
+    engine::detail::check_differentiable<engine::detail::entry::compile, E, Wrt...>();
     return compiled<E, Wrt...>{expr};
   }
 }

@@ -40,7 +40,7 @@ struct derivative_function {
   [[nodiscard]] constexpr auto at(const B&... data) const {
     using T = typename E::value_type;
     const auto b = detail::as_bindings(data...);
-    if constexpr (engine::detail::check_bindings<engine::detail::entry::grad, E, std::remove_cvref_t<decltype(b)>>()) {
+    if constexpr (engine::detail::check_bindings<engine::detail::entry::derivative, E, std::remove_cvref_t<decltype(b)>>()) {
       engine::workspace_for<E> w;
       engine::forward(expr, b, w);
       std::array<T, graph::node_count_v<E>> tangent{};
@@ -56,7 +56,7 @@ struct derivative_function {
 /// d expr / d leaf by forward mode (one sweep per leaf); `expr` a scalar, `leaf` a param.
 template <expression E, class Leaf>
 [[nodiscard]] constexpr auto derivative(const E& expr, const Leaf&) {
-  engine::detail::check_differentiable<E, Leaf>();
+  engine::detail::check_differentiable<engine::detail::entry::derivative, E, Leaf>();
   return derivative_function<E, Leaf>{expr};
 }
 

@@ -92,19 +92,23 @@ struct gradient_function {
     return at(data...);
   }
 
+  /// The entry point that reports mistakes: tl::grad, or tl::value_and_grad with the value.
+  template <bool WithValue>
+  static constexpr engine::detail::entry api = WithValue ? engine::detail::entry::value_and_grad : engine::detail::entry::grad;
+
   template <bool WithValue, class Bindings>
   constexpr auto evaluate(const Bindings& b) const {
     using T = typename E::value_type;
     if constexpr (engine::tensor::is_tensor_graph_v<E>) {
       return evaluate_tensor<WithValue>(b);
-    } else if constexpr (!engine::detail::check_differentiable<E, Wrt...>()) {
+    } else if constexpr (!engine::detail::check_differentiable<api<WithValue>, E, Wrt...>()) {
       // grad() has reported the mistake; a result of the usual type keeps the caller quiet.
       using G = std::conditional_t<sizeof...(Wrt) <= 1, T, gradients<T, Wrt...>>;
       return std::conditional_t<WithValue, value_and_gradient<T, G>, G>{};
     } else {
       using G = decltype(engine::collect_gradients<E, Wrt...>(std::declval<const engine::workspace_for<E>&>()));
       using R = std::conditional_t<WithValue, value_and_gradient<T, G>, G>;
-      if constexpr (engine::detail::check_bindings<engine::detail::entry::grad, E, Bindings>()) {
+      if constexpr (engine::detail::check_bindings<api<WithValue>, E, Bindings>()) {
         engine::workspace_for<E> w;
         engine::forward(expr, b, w);
         engine::backward<E, Wrt...>(w);
@@ -124,9 +128,9 @@ struct gradient_function {
     using first = std::tuple_element_t<0, std::tuple<Wrt...>>;
     using G = std::conditional_t<sizeof...(Wrt) == 1, owned_tensor_t<T, first>, tensor_gradients<T, Wrt...>>;
     using R = std::conditional_t<WithValue, value_and_gradient<T, G>, G>;
-    if constexpr (!engine::detail::check_differentiable<E, Wrt...>()) {
+    if constexpr (!engine::detail::check_differentiable<api<WithValue>, E, Wrt...>()) {
       return R{};  // reported once; no second message about the bindings
-    } else if constexpr (engine::detail::check_bindings<engine::detail::entry::grad, E, Bindings>()) {
+    } else if constexpr (engine::detail::check_bindings<api<WithValue>, E, Bindings>()) {
       compiled_tensor<E, Wrt...> step(expr);
       const auto r = step(b);
       G g = [&] {
@@ -157,14 +161,14 @@ struct value_and_gradient_function : gradient_function<E, Wrt...> {
 /// d expr / d wrt... as a function of the bindings. `expr` must be a scalar; each wrt a param.
 template <expression E, class... Wrt>
 [[nodiscard]] constexpr auto grad(const E& expr, const Wrt&...) {
-  engine::detail::check_differentiable<E, Wrt...>();
+  engine::detail::check_differentiable<engine::detail::entry::grad, E, Wrt...>();
   return gradient_function<E, Wrt...>{expr};
 }
 
 /// The value and d expr / d wrt... as a function of the bindings.
 template <expression E, class... Wrt>
 [[nodiscard]] constexpr auto value_and_grad(const E& expr, const Wrt&...) {
-  engine::detail::check_differentiable<E, Wrt...>();
+  engine::detail::check_differentiable<engine::detail::entry::value_and_grad, E, Wrt...>();
   return value_and_gradient_function<E, Wrt...>{{expr}};
 }
 

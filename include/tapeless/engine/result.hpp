@@ -25,7 +25,8 @@ struct gradients {
   template <class Leaf>
   [[nodiscard]] constexpr const T& operator[](const Leaf&) const {
     static_assert(index_of<Leaf> < sizeof...(Wrt),
-                  "tapeless::gradients: no gradient was computed for this leaf; list it in grad(expr, ...)");
+                  "tapeless::gradients: no gradient was computed for this leaf; list it in tl::grad(expr, ...) "
+                  "or tl::value_and_grad(expr, ...)");
     return values[index_of<Leaf> < sizeof...(Wrt) ? index_of<Leaf> : 0];
   }
 
@@ -51,7 +52,8 @@ struct tensor_gradients {
   template <class Leaf>
   [[nodiscard]] const auto& operator[](const Leaf&) const {
     static_assert(index_of<Leaf> < sizeof...(Wrt),
-                  "tapeless::gradients: no gradient was computed for this leaf; list it in grad(expr, ...)");
+                  "tapeless::gradients: no gradient was computed for this leaf; list it in tl::grad(expr, ...) "
+                  "or tl::value_and_grad(expr, ...)");
     return std::get<(index_of<Leaf> < sizeof...(Wrt) ? index_of<Leaf> : 0)>(values);
   }
 

@@ -18,6 +18,16 @@ struct add : elementwise_binary {
 };
 }  // namespace ops
 
+/// A dtype mismatch is reported in the words the user wrote.
+namespace diagnostics {
+template <class A, class B>
+struct dtypes_differ<ops::add, A, B> {
+  static_assert(always_false<A, B>,
+                "tapeless::add (a + b): the operands have different dtypes (float32 and float64); "
+                "declare both leaves with the same dtype");
+};
+}  // namespace diagnostics
+
 template <operand A, operand B>
   requires(expression<A> || expression<B>)
 [[nodiscard]] constexpr auto operator+(const A& a, const B& b) {

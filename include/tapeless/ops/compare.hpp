@@ -53,6 +53,51 @@ struct ne : comparison<ne> {
 
 }  // namespace ops
 
+/// A dtype mismatch is reported in the words the user wrote.
+namespace diagnostics {
+template <class A, class B>
+struct dtypes_differ<ops::lt, A, B> {
+  static_assert(always_false<A, B>,
+                "tapeless::lt (a < b): the operands have different dtypes (float32 and float64); "
+                "declare both leaves with the same dtype");
+};
+
+template <class A, class B>
+struct dtypes_differ<ops::le, A, B> {
+  static_assert(always_false<A, B>,
+                "tapeless::le (a <= b): the operands have different dtypes (float32 and float64); "
+                "declare both leaves with the same dtype");
+};
+
+template <class A, class B>
+struct dtypes_differ<ops::gt, A, B> {
+  static_assert(always_false<A, B>,
+                "tapeless::gt (a > b): the operands have different dtypes (float32 and float64); "
+                "declare both leaves with the same dtype");
+};
+
+template <class A, class B>
+struct dtypes_differ<ops::ge, A, B> {
+  static_assert(always_false<A, B>,
+                "tapeless::ge (a >= b): the operands have different dtypes (float32 and float64); "
+                "declare both leaves with the same dtype");
+};
+
+template <class A, class B>
+struct dtypes_differ<ops::eq, A, B> {
+  static_assert(always_false<A, B>,
+                "tapeless::eq: the operands have different dtypes (float32 and float64); "
+                "declare both leaves with the same dtype");
+};
+
+template <class A, class B>
+struct dtypes_differ<ops::ne, A, B> {
+  static_assert(always_false<A, B>,
+                "tapeless::ne: the operands have different dtypes (float32 and float64); "
+                "declare both leaves with the same dtype");
+};
+}  // namespace diagnostics
+
 inline constexpr ops::binary_function<ops::lt> lt{};
 inline constexpr ops::binary_function<ops::le> le{};
 inline constexpr ops::binary_function<ops::gt> gt{};

@@ -48,6 +48,23 @@ struct min : elementwise_binary {
 
 }  // namespace ops
 
+/// A dtype mismatch is reported in the words the user wrote.
+namespace diagnostics {
+template <class A, class B>
+struct dtypes_differ<ops::max, A, B> {
+  static_assert(always_false<A, B>,
+                "tapeless::max: the operands have different dtypes (float32 and float64); "
+                "declare both leaves with the same dtype");
+};
+
+template <class A, class B>
+struct dtypes_differ<ops::min, A, B> {
+  static_assert(always_false<A, B>,
+                "tapeless::min: the operands have different dtypes (float32 and float64); "
+                "declare both leaves with the same dtype");
+};
+}  // namespace diagnostics
+
 inline constexpr ops::binary_function<ops::max> max{};
 inline constexpr ops::binary_function<ops::min> min{};
 }  // namespace tapeless

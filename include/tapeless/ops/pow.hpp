@@ -36,5 +36,15 @@ struct pow : elementwise_binary {
 };
 }  // namespace ops
 
+/// A dtype mismatch is reported in the words the user wrote.
+namespace diagnostics {
+template <class A, class B>
+struct dtypes_differ<ops::pow, A, B> {
+  static_assert(always_false<A, B>,
+                "tapeless::pow: the operands have different dtypes (float32 and float64); "
+                "declare both leaves with the same dtype");
+};
+}  // namespace diagnostics
+
 inline constexpr ops::binary_function<ops::pow> pow{};
 }  // namespace tapeless

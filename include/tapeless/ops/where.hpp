@@ -27,6 +27,16 @@ struct where : elementwise_ternary {
 };
 }  // namespace ops
 
+/// A dtype mismatch is reported in the words the user wrote.
+namespace diagnostics {
+template <class A, class B>
+struct dtypes_differ<ops::where, A, B> {
+  static_assert(always_false<A, B>,
+                "tapeless::where: the mask and the values have different dtypes (float32 and float64); "
+                "declare both leaves with the same dtype");
+};
+}  // namespace diagnostics
+
 namespace detail {
 template <class T, class C, class A, class B>
 constexpr auto make_where(const C& c, const A& a, const B& b) {

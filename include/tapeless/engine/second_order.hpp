@@ -150,7 +150,7 @@ template <expression E, class... Wrt, class... V>
   requires(sizeof...(V) == sizeof...(Wrt) && (std::is_arithmetic_v<V> && ...))
 [[nodiscard]] constexpr auto hvp(const E& expr, wrt_list<Wrt...>, const V&... v) {
   engine::detail::check_second_order<E>();
-  engine::detail::check_differentiable<E, Wrt...>();
+  engine::detail::check_differentiable<engine::detail::entry::grad, E, Wrt...>();
   return hvp_function<E, Wrt...>{expr, {static_cast<typename E::value_type>(v)...}};
 }
 
@@ -158,7 +158,7 @@ template <expression E, class... Wrt, class... V>
 template <expression E, class... Wrt>
 [[nodiscard]] constexpr auto hessian(const E& expr, wrt_list<Wrt...>) {
   engine::detail::check_second_order<E>();
-  engine::detail::check_differentiable<E, Wrt...>();
+  engine::detail::check_differentiable<engine::detail::entry::grad, E, Wrt...>();
   return hessian_function<E, Wrt...>{expr};
 }
 
@@ -167,7 +167,7 @@ template <expression E, expression Leaf>
   requires is_leaf_v<Leaf>
 [[nodiscard]] constexpr auto hessian(const E& expr, const Leaf&) {
   engine::detail::check_second_order<E>();
-  engine::detail::check_differentiable<E, Leaf>();
+  engine::detail::check_differentiable<engine::detail::entry::grad, E, Leaf>();
   return second_derivative_function<E, Leaf>{{expr}};
 }
 

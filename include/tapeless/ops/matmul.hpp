@@ -181,6 +181,16 @@ struct matmul {
 };
 }  // namespace ops
 
+/// A dtype mismatch is reported in the words the user wrote.
+namespace diagnostics {
+template <class A, class B>
+struct dtypes_differ<ops::matmul, A, B> {
+  static_assert(always_false<A, B>,
+                "tapeless::matmul: the operands have different dtypes (float32 and float64); declare both "
+                "leaves with the same dtype");
+};
+}  // namespace diagnostics
+
 /// Whether A and B can be multiplied as torch.matmul does.
 template <class A, class B>
 inline constexpr bool matmul_compatible_v =

@@ -48,6 +48,21 @@ struct data {
   std::vector<T> w2 = normal<T>(H * D_out, 4);
 };
 
+/// Forward mode and second order (w1_second_order.cpp): evaluations per benchmark iteration,
+/// and the direction (V1, V2) of the Hessian- and Jacobian-vector products.
+inline constexpr int second_order_steps = 50;
+inline std::vector<double> direction(std::size_t n, std::uint64_t seed) { return normal<double>(n, seed); }
+
+/// What the implementations of the second-order lines must agree on: the loss at the initial
+/// weights, J v (the directional derivative) and <v, H v>.
+struct second_order_probe {
+  double value = 0, jvp = 0, vhv = 0;
+};
+second_order_probe second_order_tapeless();
+#ifdef W1_HAVE_LIBTORCH
+second_order_probe second_order_libtorch();
+#endif
+
 /// The shared data, made once per dtype.
 template <class T>
 const data<T>& shared_data() {

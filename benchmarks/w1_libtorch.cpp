@@ -77,5 +77,51 @@ double final_loss(int steps) {
 double w1::final_loss_libtorch_f64(int steps) { return final_loss<double>(steps); }
 double w1::final_loss_libtorch_f32(int steps) { return final_loss<float>(steps); }
 
+namespace {
+
+/// H v by double backward: the gradient with create_graph, then the gradient of <g, v>.
+struct second_order {
+  trainer<double> tr;
+  torch::Tensor v1 = tensor(w1::direction(w1::D_in * w1::H, 5), w1::D_in, w1::H);
+  torch::Tensor v2 = tensor(w1::direction(w1::H * w1::D_out, 6), w1::H, w1::D_out);
+
+  std::vector<torch::Tensor> hvp() {
+    torch::Tensor l = (tr.x.mm(tr.w1).clamp_min(0).mm(tr.w2) - tr.y).pow(2).sum();
+    const auto g = torch::autograd::grad({l}, {tr.w1, tr.w2}, {}, /*retain_graph=*/true, /*create_graph=*/true);
+    const torch::Tensor gv = (g[0] * v1).sum() + (g[1] * v2).sum();
+    auto h = torch::autograd::grad({gv}, {tr.w1, tr.w2});
+    tr.loss = l;
+    return h;
+  }
+};
+
+void W1hvp_libtorch(benchmark::State& state) {
+  second_order s;
+  for (auto _ : state) {
+    for (int t = 0; t < w1::second_order_steps; ++t) {
+      const auto h = s.hvp();
+      benchmark::DoNotOptimize(h[1].data_ptr());
+    }
+    benchmark::ClobberMemory();
+  }
+  state.counters["steps"] = w1::second_order_steps;
+}
+
+}  // namespace
+
+w1::second_order_probe w1::second_order_libtorch() {
+  second_order s;
+  const auto h = s.hvp();
+  second_order_probe out;
+  out.value = s.tr.loss.item<double>();
+  out.vhv = ((h[0] * s.v1).sum() + (h[1] * s.v2).sum()).item<double>();
+  // J v of the loss is <grad, v>.
+  torch::Tensor l = (s.tr.x.mm(s.tr.w1).clamp_min(0).mm(s.tr.w2) - s.tr.y).pow(2).sum();
+  const auto g = torch::autograd::grad({l}, {s.tr.w1, s.tr.w2});
+  out.jvp = ((g[0] * s.v1).sum() + (g[1] * s.v2).sum()).item<double>();
+  return out;
+}
+
+BENCHMARK(W1hvp_libtorch)->Name("W1hvp/libtorch")->Unit(benchmark::kMillisecond);
 BENCHMARK(W1_libtorch<double>)->Name("W1/libtorch")->Unit(benchmark::kMillisecond);
 BENCHMARK(W1_libtorch<float>)->Name("W1f32/libtorch")->Unit(benchmark::kMillisecond);

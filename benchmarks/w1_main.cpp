@@ -15,6 +15,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -109,6 +110,24 @@ int main(int argc, char** argv) {
               {"libtorch", w1::final_loss_libtorch_f32},
 #endif
              }) && ok;
+  {
+    // The second-order lines: tapeless's J v and <v, H v> against <grad, v> and LibTorch's
+    // double backward (both from the hand-written gradient's point of view: the same loss).
+    const w1::second_order_probe t = w1::second_order_tapeless();
+    std::fprintf(stderr, "# W1 second order (float64): tapeless loss %.12g, J v %.12g, <v, H v> %.12g\n", t.value,
+                 t.jvp, t.vhv);
+#ifdef W1_HAVE_LIBTORCH
+    const w1::second_order_probe l = w1::second_order_libtorch();
+    std::fprintf(stderr, "# W1 second order (float64): libtorch loss %.12g, J v %.12g, <v, H v> %.12g\n", l.value,
+                 l.jvp, l.vhv);
+    for (const auto& [what, a, b] : {std::tuple{"loss", t.value, l.value}, std::tuple{"J v", t.jvp, l.jvp},
+                                     std::tuple{"<v, H v>", t.vhv, l.vhv}})
+      if (!(std::fabs(a - b) <= 1e-9 * std::fabs(b))) {
+        std::fprintf(stderr, "bench_w1: second order: tapeless's %s %.12g differs from LibTorch's %.12g\n", what, a, b);
+        ok = false;
+      }
+#endif
+  }
   if (!ok) return 1;
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();

@@ -205,3 +205,33 @@ TEST_CASE("training through the nn layer allocates nothing per step", "[nn]") {
   const bool updated = !(model.value(fc1.weight) == initial_weight);
   CHECK(updated);  // the steps did update the parameters
 }
+
+TEST_CASE("H v and J v steps allocate nothing once laid out", "[engine][tensor]") {
+  // Products above the inline limit: the dual-number gemm splits its operands into planes in a
+  // scratch buffer that grows once.
+  constexpr auto x = tl::input<"x", tl::shape<16, 80>>;
+  constexpr auto w1 = tl::param<"w1", tl::shape<80, 20>>;
+  constexpr auto w2 = tl::param<"w2", tl::shape<20, 3>>;
+  const auto loss = tl::sum(tl::square(tl::matmul(tl::tanh(tl::matmul(x, w1)), w2)));
+  std::mt19937_64 engine(5);
+  const auto X = filled(engine, 16, 80);
+  const auto W1 = filled(engine, 80, 20);
+  const auto W2 = filled(engine, 20, 3);
+  auto V1 = filled(engine, 80, 20);
+  auto V2 = filled(engine, 20, 3);
+  auto h = tl::hvp(loss, tl::wrt(w1, w2));
+  auto j = tl::jvp(loss, tl::wrt(w1, w2));
+  const long before_first = allocations.load();
+  const double first = h(x = X, w1 = W1, w2 = W2, tl::along(V1, V2)).hvp(w1)(0, 0);
+  (void)j(x = X, w1 = W1, w2 = W2, tl::along(V1, V2));
+  REQUIRE(allocations.load() > before_first);
+  const long before = allocations.load();
+  double sum = 0;
+  for (int t = 0; t < 20; ++t) {
+    V1(0, 0) += 0.01;
+    sum += h(x = X, w1 = W1, w2 = W2, tl::along(V1, V2)).hvp(w1)(0, 0);
+    sum += j(x = X, w1 = W1, w2 = W2, tl::along(V1, V2)).tangent();
+  }
+  CHECK(allocations.load() - before == 0);
+  CHECK(sum != 20 * first);
+}

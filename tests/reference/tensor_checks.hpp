@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <iomanip>
 #include <map>
+#include <memory>
 #include <random>
 #include <sstream>
 #include <string>
@@ -72,7 +73,8 @@ reference::tensor to_reference(const C& c) {
 /// Elementwise comparison of tapeless's `actual` (any xtensor expression, or a number) with
 /// LibTorch's `expected`.
 template <class T, class A>
-void check_tensor_close(const A& actual, const reference::tensor& expected, const std::string& what) {
+void check_tensor_close(const A& actual, const reference::tensor& expected, const std::string& what,
+                        tolerance tol = tensor_tolerance<T>) {
   std::vector<double> got;
   std::vector<std::size_t> shape;
   if constexpr (std::is_arithmetic_v<A>) {
@@ -88,7 +90,6 @@ void check_tensor_close(const A& actual, const reference::tensor& expected, cons
   double largest = 0;
   for (double v : expected.data)
     if (std::isfinite(v)) largest = std::max(largest, std::fabs(v));
-  const tolerance tol = tensor_tolerance<T>;
   const tolerance scaled{tol.rtol, tol.atol * std::max(1.0, largest)};
   std::size_t bad = 0;
   std::ostringstream first;
@@ -123,6 +124,90 @@ std::string describe_leaf_data(const Leaf&, const Data& d) {
 }
 
 }  // namespace detail
+
+/// Second-order results differ by more roundings than first-order ones (float: the gradient's
+/// own error is scaled by the second derivative).
+template <class T>
+inline constexpr tolerance second_order_tolerance = std::is_same_v<T, float> ? tolerance{1e-3, 2e-4} : tolerance{1e-8, 1e-10};
+
+/// Forward mode and forward over reverse on e (the tensor plan on dual numbers), along a random
+/// direction v of every param: the directional derivative J v satisfies <J v, u> = <v, J^T u>
+/// with LibTorch's J^T u (u the seed), the gradients agree with LibTorch's, and so does H v, the
+/// Hessian of <e, u> times v (LibTorch's double backward).
+template <class E, class Seed, class... Leaves, class... Data>
+void check_forward_mode(const E& e, const std::tuple<Data...>& data, const Seed& seed,
+                        const reference::tensor* seed_data, const reference::tensor_evaluation& torch, std::mt19937_64& engine,
+                        const reference::graph& described, const std::map<std::string, reference::tensor>& bindings,
+                        const Leaves&... leaves) {
+  using T = typename E::value_type;
+  using wrt = used_params_t<E, Leaves...>;
+  constexpr std::size_t rank = E::shape_type::rank;
+  std::uniform_real_distribution<double> uniform(-1.0, 1.0);
+  [&]<class... W>(std::tuple<W...>) {
+    const std::tuple<leaf_data_t<W>...> v{
+        make_data<T, W::shape_type::rank>(W::shape_type::extents, [&] { return uniform(engine); })...};
+    std::map<std::string, reference::tensor> direction;
+    std::apply([&](const auto&... d) { ((direction[std::string(W::name.view())] = to_reference(d)), ...); }, v);
+    const reference::tensor_evaluation second =
+        reference::evaluate_tensors(described, bindings, seed_data, direction);
+    using step_t = engine::tensor::dual_step<E, true, W...>;
+    using D = typename step_t::D;
+    auto step = std::make_unique<step_t>();
+    std::vector<D> dual_seed;
+    if constexpr (rank > 0)
+      for (const auto& u : seed) dual_seed.push_back(D(u, T(0)));
+    const auto dir = std::apply(
+        [](const auto&... d) {
+          return std::array<engine::tensor::direction_data<T>, sizeof...(W)>{engine::tensor::direction_of<T>(d)...};
+        },
+        v);
+    const auto b = std::apply([&](const auto&... d) { return tapeless::bind((leaves = d)...); }, data);
+    step->run(e, b, dir, rank == 0 ? nullptr : dual_seed.data());
+    // <J v, u> against <v, J^T u> (LibTorch's gradients).
+    owned_tensor_t<T, E> jv{};
+    step_t::template unpack<1, rank>(step->state().value_layout(step_t::root), jv);
+    double lhs = 0, rhs = 0, scale = 0;
+    if constexpr (rank == 0) lhs = static_cast<double>(jv);
+    else {
+      auto u = seed.begin();
+      for (const auto& x : jv) lhs += static_cast<double>(x) * static_cast<double>(*u++);
+    }
+    std::apply(
+        [&](const auto&... d) {
+          (
+              [&](const auto& vk, const reference::tensor& g) {
+                std::size_t i = 0;
+                if constexpr (std::is_arithmetic_v<std::remove_cvref_t<decltype(vk)>>) {
+                  rhs += static_cast<double>(vk) * g.data[0];
+                  scale += std::fabs(static_cast<double>(vk) * g.data[0]);
+                } else {
+                  for (const auto& x : vk) {
+                    rhs += static_cast<double>(x) * g.data[i];
+                    scale += std::fabs(static_cast<double>(x) * g.data[i++]);
+                  }
+                }
+              }(d, torch.gradients.at(std::string(W::name.view()))),
+              ...);
+        },
+        v);
+    INFO("<J v, u> = " << lhs << ", <v, J^T u> = " << rhs);
+    CHECK(is_close(lhs, rhs, tolerance{second_order_tolerance<T>.rtol, second_order_tolerance<T>.atol * std::max(1.0, scale)}));
+    // The gradients and H v.
+    std::size_t k = 0;
+    (
+        [&] {
+          owned_tensor_t<T, W> g{}, hv{};
+          step_t::template unpack<0, W::shape_type::rank>(step->state().adjoint_layout(step_t::ids[k]), g);
+          step_t::template unpack<1, W::shape_type::rank>(step->state().adjoint_layout(step_t::ids[k]), hv);
+          const std::string name(W::name.view());
+          check_tensor_close<T>(g, torch.gradients.at(name), "d/d" + name + " on dual numbers against LibTorch");
+          check_tensor_close<T>(hv, second.hvp.at(name), "H v, block " + name + ", against LibTorch's double backward",
+                                second_order_tolerance<T>);
+          ++k;
+        }(),
+        ...);
+  }(wrt{});
+}
 
 /// e, with leaves[i] bound to data[i], against LibTorch: its value and the gradient of every
 /// param in it (a non-scalar e with a seed gradient drawn from `seed_engine`). Returns LibTorch's
@@ -165,6 +250,9 @@ reference::tensor_evaluation check_tensors_against_torch(const E& e, const std::
                            "d/d" + std::string(W::name.view()) + " against LibTorch"),
      ...);
   }(wrt{});
+#if defined(TAPELESS_CHECK_SECOND_ORDER)
+  check_forward_mode(e, data, seed, rank == 0 ? nullptr : &seed_data, torch, seed_engine, described, bindings, leaves...);
+#endif
   return torch;
 }
 

@@ -260,7 +260,10 @@ void expect_extents(const torch::Tensor& t, const std::vector<std::size_t>& shap
 
 }  // namespace
 
-tensor_evaluation evaluate_tensors(const graph& g, const std::map<std::string, tensor>& bindings, const tensor* seed) {
+namespace {
+
+tensor_evaluation evaluate_tensors_along(const graph& g, const std::map<std::string, tensor>& bindings,
+                                         const tensor* seed, const std::map<std::string, tensor>* direction) {
   if (g.nodes.empty()) throw std::invalid_argument("reference: empty graph");
   const torch::ScalarType type = g.type == dtype::float32 ? torch::kFloat32 : torch::kFloat64;
   const auto options = torch::TensorOptions().dtype(type);
@@ -301,20 +304,56 @@ tensor_evaluation evaluate_tensors(const graph& g, const std::map<std::string, t
     throw std::invalid_argument("reference: the root is not a scalar and no seed gradient is given");
   tensor_evaluation out;
   out.value = to_data(root);
-  if (root.requires_grad()) {
-    if (seed != nullptr) {
-      const torch::Tensor s = from_data(*seed, type);
-      std::vector<std::size_t> extents;
-      for (std::int64_t e : root.sizes()) extents.push_back(static_cast<std::size_t>(e));
-      expect_extents(s, extents, "the seed gradient");
-      root.backward(s);
-    } else {
-      root.backward();
-    }
+  torch::Tensor s = torch::ones_like(root);
+  if (seed != nullptr) {
+    s = from_data(*seed, type);
+    std::vector<std::size_t> extents;
+    for (std::int64_t e : root.sizes()) extents.push_back(static_cast<std::size_t>(e));
+    expect_extents(s, extents, "the seed gradient");
   }
-  for (const auto& [name, leaf] : params)
-    out.gradients.emplace(name, to_data(leaf.grad().defined() ? leaf.grad() : torch::zeros_like(leaf)));
+  if (direction == nullptr) {
+    if (root.requires_grad()) root.backward(s);
+    for (const auto& [name, leaf] : params)
+      out.gradients.emplace(name, to_data(leaf.grad().defined() ? leaf.grad() : torch::zeros_like(leaf)));
+    return out;
+  }
+  std::vector<torch::Tensor> leaves_in_order;
+  std::vector<std::string> names;
+  for (const auto& [name, leaf] : params) {
+    names.push_back(name);
+    leaves_in_order.push_back(leaf);
+  }
+  std::vector<torch::Tensor> first(leaves_in_order.size());
+  if (root.requires_grad() && !leaves_in_order.empty())
+    first = torch::autograd::grad({root}, leaves_in_order, {s}, /*retain_graph=*/true, /*create_graph=*/true,
+                                  /*allow_unused=*/true);
+  torch::Tensor directional = torch::zeros({}, torch::TensorOptions().dtype(type));
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    const auto v = direction->find(names[i]);
+    if (v == direction->end()) throw std::invalid_argument("reference: no direction for param " + names[i]);
+    if (first[i].defined()) directional = directional + (first[i] * from_data(v->second, type)).sum();
+  }
+  std::vector<torch::Tensor> second(leaves_in_order.size());
+  if (directional.requires_grad())
+    second = torch::autograd::grad({directional}, leaves_in_order, {}, /*retain_graph=*/false, /*create_graph=*/false,
+                                   /*allow_unused=*/true);
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    const torch::Tensor zero = torch::zeros_like(leaves_in_order[i]);
+    out.gradients.emplace(names[i], to_data(first[i].defined() ? first[i].detach() : zero));
+    out.hvp.emplace(names[i], to_data(second[i].defined() ? second[i] : zero));
+  }
   return out;
+}
+
+}  // namespace
+
+tensor_evaluation evaluate_tensors(const graph& g, const std::map<std::string, tensor>& bindings, const tensor* seed) {
+  return evaluate_tensors_along(g, bindings, seed, nullptr);
+}
+
+tensor_evaluation evaluate_tensors(const graph& g, const std::map<std::string, tensor>& bindings, const tensor* seed,
+                                   const std::map<std::string, tensor>& direction) {
+  return evaluate_tensors_along(g, bindings, seed, &direction);
 }
 
 }  // namespace tapeless::reference

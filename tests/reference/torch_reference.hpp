@@ -70,6 +70,9 @@ struct tensor {
 struct tensor_evaluation {
   tensor value;
   std::map<std::string, tensor> gradients;
+  /// With a direction v: d/dt of the gradients at params + t v (the Hessian of <root, seed>
+  /// times v), by name; zeros where the gradient does not depend on the params.
+  std::map<std::string, tensor> hvp;
 };
 
 /// Builds `g` with LibTorch tensors of the graph's dtype (leaves bound by name, extents checked
@@ -80,5 +83,9 @@ struct tensor_evaluation {
 /// `shape`, or a non-scalar root without a seed.
 tensor_evaluation evaluate_tensors(const graph& g, const std::map<std::string, tensor>& bindings,
                                    const tensor* seed = nullptr);
+/// The same, and the Hessian-vector products along `direction` (one tensor per param, by name):
+/// the gradients with create_graph, then the gradient of <gradients, v> (double backward).
+tensor_evaluation evaluate_tensors(const graph& g, const std::map<std::string, tensor>& bindings, const tensor* seed,
+                                   const std::map<std::string, tensor>& direction);
 
 }  // namespace tapeless::reference

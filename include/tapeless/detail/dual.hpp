@@ -3,6 +3,7 @@
 // for any number type, so running a scalar graph's forward and reverse programs on duals gives,
 // besides the value and the gradient, their derivatives along the direction: the
 // Hessian-vector product (forward over reverse), in constant expressions too.
+#include <limits>
 #include <type_traits>
 
 #include "math.hpp"
@@ -46,6 +47,20 @@ template <class T>
 inline constexpr bool is_dual_v = false;
 template <class T>
 inline constexpr bool is_dual_v<dual<T>> = true;
+
+/// The value part of a number: the number itself, or a dual number's value.
+template <class T>
+constexpr const auto& primal(const T& x) {
+  if constexpr (is_dual_v<T>) return x.v;
+  else return x;
+}
+
+/// Positive infinity of a number type (a dual's derivative part zero).
+template <class T>
+constexpr T infinity() {
+  if constexpr (is_dual_v<T>) return T(infinity<decltype(T::v)>(), 0);
+  else return std::numeric_limits<T>::infinity();
+}
 
 // Elementary functions, found by argument-dependent lookup from the op rules.
 template <class T>

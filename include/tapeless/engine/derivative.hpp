@@ -10,6 +10,7 @@
 #include "bindings.hpp"
 #include "checks.hpp"
 #include "differentiate.hpp"
+#include "forward_mode.hpp"
 #include "program.hpp"
 
 namespace tapeless {
@@ -53,11 +54,49 @@ struct derivative_function {
   }
 };
 
-/// d expr / d leaf by forward mode (one sweep per leaf); `expr` a scalar, `leaf` a param.
+/// d expr / d leaf of a tensor graph: for a scalar leaf one forward sweep on dual numbers; for
+/// a tensor leaf the tensor of partial derivatives, of the leaf's shape (tl::jacobian).
+template <class E, class Leaf>
+class tensor_derivative_function {
+ public:
+  using T = typename E::value_type;
+  explicit tensor_derivative_function(const E& e) : expr_(e), jacobian_(e) {}
+
+  template <class... B>
+  [[nodiscard]] auto at(const B&... data) {
+    if constexpr (Leaf::shape_type::rank == 0) {
+      const auto b = detail::as_bindings(data...);
+      T d{};
+      if constexpr (engine::detail::check_bindings<engine::detail::entry::derivative, E, std::remove_cvref_t<decltype(b)>>()) {
+        std::array<engine::tensor::direction_data<T>, 1> dir{};
+        dir[0].number = T(1);
+        forward_.run(expr_, b, dir);
+        d = forward_.state().value_layout(forward_type::root).data->d;
+      }
+      return d;
+    } else {
+      return jacobian_.at(data...);
+    }
+  }
+  template <class... B>
+  [[nodiscard]] auto operator()(const B&... data) {
+    return at(data...);
+  }
+
+ private:
+  using forward_type = engine::tensor::dual_step<E, false, Leaf>;
+  E expr_;
+  forward_type forward_;
+  jacobian_function<E, Leaf> jacobian_;
+};
+
+/// d expr / d leaf by forward mode (one sweep per leaf); `expr` a scalar, `leaf` a param. On a
+/// tensor graph, a tensor leaf gives the tensor of partial derivatives (of the leaf's shape).
 template <expression E, class Leaf>
 [[nodiscard]] constexpr auto derivative(const E& expr, const Leaf&) {
   engine::detail::check_differentiable<engine::detail::entry::derivative, E, Leaf>();
-  return derivative_function<E, Leaf>{expr};
+  if constexpr (engine::tensor::is_tensor_graph_v<E>) return tensor_derivative_function<E, Leaf>{expr};
+  else return derivative_function<E, Leaf>{expr};
 }
 
 }  // namespace tapeless

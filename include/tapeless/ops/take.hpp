@@ -18,6 +18,7 @@
 #include "../core/diagnostics.hpp"
 #include "../core/expression.hpp"
 #include "../core/extents.hpp"
+#include "../detail/dual.hpp"
 #include "../core/parameters.hpp"
 #include "../engine/tensor/kernel_api.hpp"
 #include "elementwise.hpp"
@@ -98,15 +99,16 @@ struct take {
  private:
   template <class T>
   static std::size_t index(const engine::tensor::kernel_args<T, 2>& x, std::size_t k) {
-    return static_cast<std::size_t>(x.in[1]->data[static_cast<std::ptrdiff_t>(k) * x.in[1]->stride[0]]);
+    return static_cast<std::size_t>(::tapeless::detail::primal(x.in[1]->data[static_cast<std::ptrdiff_t>(k) * x.in[1]->stride[0]]));
   }
 
   template <class T>
   static void check_indices(const engine::tensor::kernel_args<T, 2>& x, std::size_t count) {
     const std::size_t extent = x.in[0]->ext[Axis];
     for (std::size_t k = 0; k < count; ++k) {
-      const T v = x.in[1]->data[static_cast<std::ptrdiff_t>(k) * x.in[1]->stride[0]];
-      if (!(v >= T(0)) || std::floor(v) != v || !(v < static_cast<T>(extent)))
+      const auto v = ::tapeless::detail::primal(x.in[1]->data[static_cast<std::ptrdiff_t>(k) * x.in[1]->stride[0]]);
+      using V = std::remove_cvref_t<decltype(v)>;
+      if (!(v >= V(0)) || std::floor(v) != v || !(v < static_cast<V>(extent)))
         throw index_error("tapeless::take: index " + std::to_string(v) + " at position " + std::to_string(k) + " of " +
                           x.operands[1].text() + " is not a whole number in [0, " + std::to_string(extent) +
                           ") (the extent of axis " + std::to_string(Axis) + " of " + x.operands[0].text() + ")");

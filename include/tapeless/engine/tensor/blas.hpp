@@ -1,10 +1,14 @@
 #pragma once
-// The one BLAS routine the tensor engine calls: row-major gemm, C = alpha op(A) op(B) + beta C.
+// The one BLAS routine the tensor engine calls: row-major gemm, C = alpha op(A) op(B) + beta C,
+// for the graph's dtype and for dual numbers over it (forward mode).
 #include <cblas.h>
 
 #include <algorithm>
 #include <cstddef>
 #include <stdexcept>
+#include <vector>
+
+#include "../../detail/dual.hpp"
 
 #include "layout.hpp"
 
@@ -23,6 +27,53 @@ inline void gemm(bool trans_a, bool trans_b, std::size_t m, std::size_t n, std::
   cblas_sgemm(CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans, trans_b ? CblasTrans : CblasNoTrans,
               static_cast<int>(m), static_cast<int>(n), static_cast<int>(k), alpha, a, static_cast<int>(lda), b,
               static_cast<int>(ldb), beta, c, static_cast<int>(ldc));
+}
+
+/// gemm on dual numbers: C + dC = (A + dA)(B + dB) to first order, so C = A B and
+/// dC = dA B + A dB. The operands are split into value and derivative planes, and BLAS runs
+/// on the planes: one product for C and one for dC ([dA A] [B; dB], a product of twice the
+/// inner extent), or a single product when one operand's derivative is zero (a data input).
+/// The planes live in a scratch buffer that grows to the largest product and is then reused.
+template <class T>
+inline void gemm(bool trans_a, bool trans_b, std::size_t m, std::size_t n, std::size_t k,
+                 ::tapeless::detail::dual<T> alpha, const ::tapeless::detail::dual<T>* a, std::size_t lda,
+                 const ::tapeless::detail::dual<T>* b, std::size_t ldb, ::tapeless::detail::dual<T> beta,
+                 ::tapeless::detail::dual<T>* c, std::size_t ldc) {
+  thread_local std::vector<T> scratch;
+  const std::size_t need = 2 * m * k + 2 * k * n + 2 * m * n;
+  if (scratch.size() < need) scratch.resize(need);
+  // [dA A]: m rows of 2k (derivative in the first k columns); [B; dB]: 2k rows of n.
+  T* ap = scratch.data();
+  T* bp = ap + 2 * m * k;
+  T* cv = bp + 2 * k * n;
+  T* cd = cv + m * n;
+  bool a_moves = false, b_moves = false;
+  for (std::size_t i = 0; i < m; ++i)
+    for (std::size_t p = 0; p < k; ++p) {
+      const auto& x = trans_a ? a[p * lda + i] : a[i * lda + p];
+      ap[i * 2 * k + p] = x.d;
+      ap[i * 2 * k + k + p] = x.v;
+      a_moves = a_moves || x.d != T(0);
+    }
+  for (std::size_t p = 0; p < k; ++p)
+    for (std::size_t j = 0; j < n; ++j) {
+      const auto& x = trans_b ? b[j * ldb + p] : b[p * ldb + j];
+      bp[p * n + j] = x.v;
+      bp[(k + p) * n + j] = x.d;
+      b_moves = b_moves || x.d != T(0);
+    }
+  const T one = alpha.v;
+  gemm(false, false, m, n, k, one, ap + k, 2 * k, bp, n, T(0), cv, n);
+  if (a_moves && b_moves) gemm(false, false, m, n, 2 * k, one, ap, 2 * k, bp, n, T(0), cd, n);
+  else if (a_moves) gemm(false, false, m, n, k, one, ap, 2 * k, bp, n, T(0), cd, n);
+  else if (b_moves) gemm(false, false, m, n, k, one, ap + k, 2 * k, bp + k * n, n, T(0), cd, n);
+  else std::fill(cd, cd + m * n, T(0));
+  for (std::size_t i = 0; i < m; ++i)
+    for (std::size_t j = 0; j < n; ++j) {
+      auto& y = c[i * ldc + j];
+      if (beta.v == T(0)) y = {cv[i * n + j], cd[i * n + j]};
+      else y = {beta.v * y.v + cv[i * n + j], beta.v * y.d + cd[i * n + j]};
+    }
 }
 
 }  // namespace tapeless::engine::tensor

@@ -115,7 +115,7 @@ template <class E, class... Wrt>
 class compiled_tensor {
  public:
   using value_type = typename E::value_type;
-  using executor_type = engine::tensor::executor<E, Wrt...>;
+  using executor_type = engine::tensor::executor<E, typename E::value_type, Wrt...>;
   static constexpr std::size_t root = executor_type::root;
   static constexpr std::size_t output_rank = E::shape_type::rank;
 

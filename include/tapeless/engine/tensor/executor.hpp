@@ -23,9 +23,9 @@ inline constexpr bool is_tensor_graph_v = [] {
   return false;
 }();
 
-template <class Root, class... Wrt>
-class executor : public kernel_units<Root, Wrt...> {
-  using base = kernel_units<Root, Wrt...>;
+template <class Root, class S, class... Wrt>
+class executor : public kernel_units<Root, S, Wrt...> {
+  using base = kernel_units<Root, S, Wrt...>;
 
  public:
   using typename base::T;

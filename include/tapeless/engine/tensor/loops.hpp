@@ -9,15 +9,16 @@
 #include <type_traits>
 #include <utility>
 
+#include "../../detail/dual.hpp"
 #include "../../ops/reduce.hpp"
 #include "loop_plan.hpp"
 #include "state.hpp"
 
 namespace tapeless::engine::tensor {
 
-template <class Root, class... Wrt>
-class loop_units : public tensor_state<Root, Wrt...> {
-  using base = tensor_state<Root, Wrt...>;
+template <class Root, class S, class... Wrt>
+class loop_units : public tensor_state<Root, S, Wrt...> {
+  using base = tensor_state<Root, S, Wrt...>;
 
  public:
   using typename base::T;
@@ -236,8 +237,8 @@ class loop_units : public tensor_state<Root, Wrt...> {
     const std::size_t rows = n == 0 ? 0 : total / n;
     layout<T>& out = this->val_[U];
     const std::size_t out_n = element_count(out.ext, base::rank_of(U));
-    const T identity = op::kind == ops::reduce_kind::max   ? -std::numeric_limits<T>::infinity()
-                       : op::kind == ops::reduce_kind::min ? std::numeric_limits<T>::infinity()
+    const T identity = op::kind == ops::reduce_kind::max   ? -::tapeless::detail::infinity<T>()
+                       : op::kind == ops::reduce_kind::min ? ::tapeless::detail::infinity<T>()
                                                            : T(0);
     std::fill(out.data, out.data + out_n, identity);
     streams<U> s;
@@ -287,9 +288,14 @@ class loop_units : public tensor_state<Root, Wrt...> {
       for (std::size_t i = 0; i < out_n; ++i) out.data[i] *= scale;
     }
     if constexpr (op::kind == ops::reduce_kind::max || op::kind == ops::reduce_kind::min) {
-      // Ties share the gradient: count the elements equal to each result.
+      // Ties share the gradient: count the elements equal to each result. On dual numbers the
+      // result's derivative is the mean of the tied elements' derivatives, the same split, so
+      // that forward and reverse mode are each other's transpose.
       T* count = this->aux_[U];
       std::fill(count, count + out_n, T(0));
+      constexpr bool tangents = ::tapeless::detail::is_dual_v<T>;
+      if constexpr (tangents)
+        for (std::size_t i = 0; i < out_n; ++i) out.data[i].d = 0;
       for (std::size_t row = 0; row < rows; ++row) {
         std::ptrdiff_t ooff = 0;
         if constexpr (R > 1) {
@@ -302,9 +308,15 @@ class loop_units : public tensor_state<Root, Wrt...> {
           T v[info::locals];
           evaluate<U>(v, row_value, j);
           const std::ptrdiff_t o = ooff + static_cast<std::ptrdiff_t>(j) * step;
-          count[o] += v[info::local(info::top)] == out.data[o] ? T(1) : T(0);
+          const bool tie = v[info::local(info::top)] == out.data[o];
+          count[o] += tie ? T(1) : T(0);
+          if constexpr (tangents)
+            if (tie) out.data[o].d += v[info::local(info::top)].d;
         }
       }
+      if constexpr (tangents)
+        for (std::size_t i = 0; i < out_n; ++i)
+          if (count[i].v > 0) out.data[i].d /= count[i].v;
     }
   }
 

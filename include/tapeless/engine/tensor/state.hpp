@@ -15,10 +15,12 @@
 
 namespace tapeless::engine::tensor {
 
-template <class Root, class... Wrt>
+/// S is the number type the step computes in: the graph's dtype, or dual numbers over it
+/// (forward mode and Hessian-vector products).
+template <class Root, class S, class... Wrt>
 class tensor_state {
  public:
-  using T = typename Root::value_type;
+  using T = S;
   static constexpr const auto& G = graph::graph_v<Root>;
   static constexpr std::size_t N = graph::node_count_v<Root>;
   static constexpr std::size_t root = N - 1;

@@ -27,9 +27,9 @@ concept view_op = requires(const layout<T>& l, const extents_t& e) {
 
 }  // namespace detail
 
-template <class Root, class... Wrt>
-class kernel_units : public loop_units<Root, Wrt...> {
-  using base = loop_units<Root, Wrt...>;
+template <class Root, class S, class... Wrt>
+class kernel_units : public loop_units<Root, S, Wrt...> {
+  using base = loop_units<Root, S, Wrt...>;
 
  public:
   using typename base::T;

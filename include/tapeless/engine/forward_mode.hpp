@@ -1,0 +1,413 @@
+#pragma once
+// Forward mode and second order on tensor graphs, compiled once like tl::compile:
+//   auto j = tl::jvp(f, tl::wrt(w1, w2));  j(x = X, w1 = W1, w2 = W2, tl::along(v1, v2))
+//       -> .value(), .tangent()            (J v in one forward sweep)
+//   auto h = tl::hvp(loss, tl::wrt(w1, w2)); h(bindings..., tl::along(v1, v2))
+//       -> .value(), .grad(w), .hvp(w)     (forward over reverse)
+//   tl::jacobian(f, w).at(bindings...)     -> J with shape f.shape ++ w.shape
+//   tl::hessian(loss, tl::wrt(a, b)).at(bindings...) -> dense H over the flattened leaves
+// Given the directions up front (`tl::jvp(f, tl::wrt(w), v)`), a step holds references to them
+// and is called with the bindings alone.
+#include <array>
+#include <cstddef>
+#include <tuple>
+#include <type_traits>
+#include <xtensor/xtensor.hpp>
+
+#include "../core/expression.hpp"
+#include "bindings.hpp"
+#include "checks.hpp"
+#include "result.hpp"
+#include "tensor/compiled.hpp"
+#include "tensor/dual_step.hpp"
+
+namespace tapeless {
+
+namespace detail {
+
+template <class A>
+constexpr auto keep_non_direction(const A& a) {
+  if constexpr (is_along_v<A>) return std::tuple<>{};
+  else return std::tuple<const A&>(a);
+}
+
+/// The call's bindings (everything but the tl::along argument).
+template <class... A>
+constexpr auto bindings_without_direction(const A&... args) {
+  return std::apply([](const auto&... b) { return as_bindings(b...); }, std::tuple_cat(keep_non_direction(args)...));
+}
+
+/// The call's one tl::along argument.
+template <class... A>
+const auto& direction_argument(const A&... args) {
+  return std::get<0>(std::tuple_cat([](const auto& a) {
+    if constexpr (is_along_v<std::remove_cvref_t<decltype(a)>>) return std::tuple<decltype(a)>(a);
+    else return std::tuple<>{};
+  }(args)...));
+}
+
+template <class... A>
+constexpr std::size_t direction_count() {
+  std::size_t n = 0;
+  (
+      [&] {
+        if constexpr (is_along_v<A>) n = std::tuple_size_v<decltype(std::declval<A>().items)>;
+      }(),
+      ...);
+  return n;
+}
+
+}  // namespace detail
+
+/// J v of a tensor graph along directions of its wrt leaves: one forward sweep on dual numbers.
+template <class E, class... Wrt>
+class jvp_step {
+ public:
+  using value_type = typename E::value_type;
+  using output_type = owned_tensor_t<value_type, E>;
+
+  explicit jvp_step(const E& e) : expr_(e) {}
+
+  class result {
+   public:
+    explicit result(const jvp_step& s) : s_(&s) {}
+    /// The value of the expression (owned by the step; valid until its next call).
+    [[nodiscard]] const output_type& value() const { return s_->value_; }
+    /// The directional derivative J v, of the expression's shape.
+    [[nodiscard]] const output_type& tangent() const { return s_->tangent_; }
+
+   private:
+    const jvp_step* s_;
+  };
+
+  template <class... A>
+  result operator()(const A&... args) & {
+    constexpr bool one = detail::direction_count<A...>() == sizeof...(Wrt) && (std::size_t{is_along_v<A>} + ... + 0) == 1;
+    static_assert(one, "tapeless::jvp: pass the bindings and one tl::along(v...) with a direction per wrt leaf, "
+                       "in the order of tl::wrt(...)");
+    if constexpr (one) {
+      const auto b = detail::bindings_without_direction(args...);
+      if constexpr (engine::detail::check_bindings<engine::detail::entry::derivative, E, std::remove_cvref_t<decltype(b)>>()) {
+        s_.run(expr_, b, engine::tensor::directions_of<value_type>(detail::direction_argument(args...)));
+        const auto& l = s_.state().value_layout(step_type::root);
+        step_type::template unpack<0, E::shape_type::rank>(l, value_);
+        step_type::template unpack<1, E::shape_type::rank>(l, tangent_);
+      }
+    }
+    return result{*this};
+  }
+  template <class... A>
+  result operator()(const A&...) && {
+    static_assert(diagnostics::always_false<A...>,
+                  "tapeless::jvp: call a named step (auto step = tl::jvp(...); step(...)); the result reads the "
+                  "step, which a temporary step takes with it");
+    return result{*this};
+  }
+
+ private:
+  using step_type = engine::tensor::dual_step<E, false, Wrt...>;
+  E expr_;
+  step_type s_;
+  output_type value_{}, tangent_{};
+};
+
+/// The value, the gradient and H v of a scalar tensor graph: forward over reverse.
+template <class E, class... Wrt>
+class hvp_step {
+ public:
+  using value_type = typename E::value_type;
+  template <class Leaf>
+  static constexpr std::size_t wrt_index = gradients<value_type, Wrt...>::template index_of<Leaf>;
+
+  explicit hvp_step(const E& e) : expr_(e) {}
+
+  class result {
+   public:
+    explicit result(const hvp_step& s) : s_(&s) {}
+    [[nodiscard]] value_type value() const { return s_->value_; }
+    /// The gradient with respect to `leaf` (owned by the step; valid until its next call).
+    template <class Leaf>
+    [[nodiscard]] const auto& grad(const Leaf&) const {
+      static_assert(wrt_index<Leaf> < sizeof...(Wrt), "tapeless::hvp: this leaf is not in tl::wrt(...)");
+      return std::get<(wrt_index<Leaf> < sizeof...(Wrt) ? wrt_index<Leaf> : 0)>(s_->grad_);
+    }
+    /// The Hessian-vector product's block of `leaf`: sum over k of d²f / (d leaf d w_k) v_k.
+    template <class Leaf>
+    [[nodiscard]] const auto& hvp(const Leaf&) const {
+      static_assert(wrt_index<Leaf> < sizeof...(Wrt), "tapeless::hvp: this leaf is not in tl::wrt(...)");
+      return std::get<(wrt_index<Leaf> < sizeof...(Wrt) ? wrt_index<Leaf> : 0)>(s_->hvp_);
+    }
+
+   private:
+    const hvp_step* s_;
+  };
+
+  template <class... A>
+  result operator()(const A&... args) & {
+    constexpr bool one = detail::direction_count<A...>() == sizeof...(Wrt) && (std::size_t{is_along_v<A>} + ... + 0) == 1;
+    static_assert(one, "tapeless::hvp: pass the bindings and one tl::along(v...) with a direction per wrt leaf, "
+                       "in the order of tl::wrt(...)");
+    if constexpr (one) {
+      const auto b = detail::bindings_without_direction(args...);
+      if constexpr (engine::detail::check_bindings<engine::detail::entry::grad, E, std::remove_cvref_t<decltype(b)>>()) {
+        s_.run(expr_, b, engine::tensor::directions_of<value_type>(detail::direction_argument(args...)));
+        read_out();
+      }
+    }
+    return result{*this};
+  }
+  template <class... A>
+  result operator()(const A&...) && {
+    static_assert(diagnostics::always_false<A...>,
+                  "tapeless::hvp: call a named step (auto step = tl::hvp(...); step(...)); the result reads the "
+                  "step, which a temporary step takes with it");
+    return result{*this};
+  }
+
+  /// Runs the plan with directions given as run-time data (tl::hessian's unit vectors).
+  template <class Bindings>
+  void run(const Bindings& b, const std::array<engine::tensor::direction_data<value_type>, sizeof...(Wrt)>& dir) {
+    s_.run(expr_, b, dir);
+    read_out();
+  }
+  const auto& hvp_blocks() const { return hvp_; }
+
+ private:
+  using step_type = engine::tensor::dual_step<E, true, Wrt...>;
+
+  void read_out() {
+    value_ = s_.state().value_layout(step_type::root).data->v;
+    [&]<std::size_t... K>(std::index_sequence<K...>) {
+      ((step_type::template unpack<0, Wrt::shape_type::rank>(s_.state().adjoint_layout(step_type::ids[K]),
+                                                             std::get<K>(grad_)),
+        step_type::template unpack<1, Wrt::shape_type::rank>(s_.state().adjoint_layout(step_type::ids[K]),
+                                                             std::get<K>(hvp_))),
+       ...);
+    }(std::index_sequence_for<Wrt...>{});
+  }
+
+  E expr_;
+  step_type s_;
+  value_type value_{};
+  std::tuple<owned_tensor_t<value_type, Wrt>...> grad_{}, hvp_{};
+};
+
+/// A step with its directions given up front: called with the bindings alone.
+template <class Step, class... V>
+class directed_step {
+ public:
+  directed_step(Step s, const V&... v) : step_(std::move(s)), v_(&v...) {}
+  template <class... B>
+  auto at(const B&... data) {
+    return std::apply([&](const V*... v) { return step_(data..., along(*v...)); }, v_);
+  }
+  template <class... B>
+  auto operator()(const B&... data) {
+    return at(data...);
+  }
+
+ private:
+  Step step_;
+  std::tuple<const V*...> v_;
+};
+
+namespace detail {
+template <class T, class Leaf>
+std::size_t bound_count(const Leaf&, const T& v) {
+  if constexpr (Leaf::shape_type::rank == 0) return 1;
+  else {
+    std::size_t n = 1;
+    for (std::size_t e : v.extents) n *= e;
+    return n;
+  }
+}
+}  // namespace detail
+
+/// The Jacobian of a tensor graph with respect to one leaf, of shape f.shape ++ w.shape: by
+/// reverse sweeps over the output's elements or forward sweeps over the leaf's, whichever are
+/// fewer.
+template <class E, class Leaf>
+class jacobian_function {
+ public:
+  using T = typename E::value_type;
+  static constexpr std::size_t out_rank = E::shape_type::rank, in_rank = Leaf::shape_type::rank;
+
+  explicit jacobian_function(const E& e) : expr_(e), reverse_(e) {}
+
+  template <class... B>
+  [[nodiscard]] xt::xtensor<T, out_rank + in_rank> at(const B&... data) {
+    const auto b = detail::as_bindings(data...);
+    xt::xtensor<T, out_rank + in_rank> j;
+    if constexpr (engine::detail::check_bindings<engine::detail::entry::grad, E, std::remove_cvref_t<decltype(b)>>()) {
+      const auto& w = b.template get<Leaf>();
+      const std::size_t n_in = detail::bound_count(Leaf{}, w);
+      // One forward sweep along zero gives the output's extents.
+      std::array<engine::tensor::direction_data<T>, 1> dir{};
+      unit_.assign(n_in, T(0));
+      set_direction(dir[0], w);
+      forward_.run(expr_, b, dir);
+      const auto& out = forward_.state().value_layout(forward_type::root);
+      std::array<std::size_t, out_rank + in_rank> shape{};
+      std::size_t n_out = 1;
+      for (std::size_t d = 0; d < out_rank; ++d) n_out *= shape[d] = out.ext[d];
+      if constexpr (in_rank > 0)
+        for (std::size_t d = 0; d < in_rank; ++d) shape[out_rank + d] = w.extents[d];
+      j = xt::xtensor<T, out_rank + in_rank>::from_shape(shape);
+      if (n_out <= n_in) {
+        std::array<std::size_t, out_rank> out_shape{};
+        for (std::size_t d = 0; d < out_rank; ++d) out_shape[d] = out.ext[d];
+        seed_.assign(n_out, T(0));
+        for (std::size_t r = 0; r < n_out; ++r) {
+          seed_[r] = T(1);
+          const auto g = sweep_reverse(b, out_shape);
+          if constexpr (in_rank == 0) j.data()[r] = g.grad(Leaf{});
+          else std::copy(g.grad(Leaf{}).begin(), g.grad(Leaf{}).end(), j.data() + r * n_in);
+          seed_[r] = T(0);
+        }
+      } else {
+        owned_tensor_t<T, E> column{};
+        for (std::size_t c = 0; c < n_in; ++c) {
+          unit_[c] = T(1);
+          set_direction(dir[0], w);
+          if constexpr (in_rank == 0) dir[0].number = T(1);
+          forward_.run(expr_, b, dir);
+          forward_type::template unpack<1, out_rank>(forward_.state().value_layout(forward_type::root), column);
+          for (std::size_t r = 0; r < n_out; ++r) {
+            if constexpr (out_rank == 0) j.data()[r * n_in + c] = column;
+            else j.data()[r * n_in + c] = column.data()[r];
+          }
+          unit_[c] = T(0);
+        }
+      }
+    }
+    return j;
+  }
+  template <class... B>
+  [[nodiscard]] auto operator()(const B&... data) {
+    return at(data...);
+  }
+
+ private:
+  using forward_type = engine::tensor::dual_step<E, false, Leaf>;
+
+  template <class V>
+  void set_direction(engine::tensor::direction_data<T>& d, const V& w) {
+    if constexpr (in_rank > 0) {
+      d.data = unit_.data();
+      d.rank = in_rank;
+      for (std::size_t k = 0; k < in_rank; ++k) d.ext[k] = w.extents[k];
+    }
+  }
+
+  template <class Bindings, std::size_t R>
+  auto sweep_reverse(const Bindings& b, const std::array<std::size_t, R>& out_shape) {
+    if constexpr (R == 0) {
+      return reverse_(b);
+    } else {
+      tensor_view<T, R> s{seed_.data(), out_shape};
+      return reverse_(b, seed_gradient<T, R>{s});
+    }
+  }
+
+  E expr_;
+  compiled_tensor<E, Leaf> reverse_;
+  forward_type forward_;
+  std::vector<T> unit_, seed_;
+};
+
+/// The dense Hessian of a scalar tensor graph with respect to Wrt..., flattened in wrt order
+/// (row-major within each leaf): one H v per column.
+template <class E, class... Wrt>
+class tensor_hessian_function {
+ public:
+  using T = typename E::value_type;
+  explicit tensor_hessian_function(const E& e) : step_(e) {}
+
+  template <class... B>
+  [[nodiscard]] xt::xtensor<T, 2> at(const B&... data) {
+    const auto b = detail::as_bindings(data...);
+    xt::xtensor<T, 2> h;
+    if constexpr (engine::detail::check_bindings<engine::detail::entry::grad, E, std::remove_cvref_t<decltype(b)>>()) {
+      std::array<std::size_t, sizeof...(Wrt)> count{}, first{};
+      std::array<engine::tensor::direction_data<T>, sizeof...(Wrt)> dir{};
+      std::size_t n = 0;
+      [&]<std::size_t... K>(std::index_sequence<K...>) {
+        ((count[K] = detail::bound_count(Wrt{}, b.template get<Wrt>()), first[K] = n, n += count[K]), ...);
+      }(std::index_sequence_for<Wrt...>{});
+      units_.assign(n, T(0));
+      [&]<std::size_t... K>(std::index_sequence<K...>) {
+        (
+            [&] {
+              if constexpr (Wrt::shape_type::rank > 0) {
+                const auto& v = b.template get<Wrt>();
+                dir[K].data = units_.data() + first[K];
+                dir[K].rank = Wrt::shape_type::rank;
+                for (std::size_t d = 0; d < Wrt::shape_type::rank; ++d) dir[K].ext[d] = v.extents[d];
+              }
+            }(),
+            ...);
+      }(std::index_sequence_for<Wrt...>{});
+      h = xt::xtensor<T, 2>::from_shape({n, n});
+      std::size_t c = 0;
+      for (std::size_t k = 0; k < sizeof...(Wrt); ++k)
+        for (std::size_t e = 0; e < count[k]; ++e, ++c) {
+          units_[c] = T(1);
+          dir[k].number = T(1);
+          step_.run(b, dir);
+          units_[c] = T(0);
+          dir[k].number = T(0);
+          [&]<std::size_t... K>(std::index_sequence<K...>) {
+            (
+                [&] {
+                  const auto& block = std::get<K>(step_.hvp_blocks());
+                  if constexpr (Wrt::shape_type::rank == 0) h(first[K], c) = block;
+                  else
+                    for (std::size_t r = 0; r < count[K]; ++r) h(first[K] + r, c) = block.data()[r];
+                }(),
+                ...);
+          }(std::index_sequence_for<Wrt...>{});
+        }
+    }
+    return h;
+  }
+  template <class... B>
+  [[nodiscard]] auto operator()(const B&... data) {
+    return at(data...);
+  }
+
+ private:
+  hvp_step<E, Wrt...> step_;
+  std::vector<T> units_;
+};
+
+/// d²f/dx² for one leaf of a tensor graph: shape x.shape ++ x.shape (a number for a scalar x).
+template <class E, class Leaf>
+class tensor_leaf_hessian_function : tensor_hessian_function<E, Leaf> {
+ public:
+  using base = tensor_hessian_function<E, Leaf>;
+  using T = typename E::value_type;
+  static constexpr std::size_t R = Leaf::shape_type::rank;
+  explicit tensor_leaf_hessian_function(const E& e) : base(e) {}
+
+  template <class... B>
+  [[nodiscard]] auto at(const B&... data) {
+    const xt::xtensor<T, 2> h = base::at(data...);
+    if constexpr (R == 0) {
+      return h.size() > 0 ? h(0, 0) : T(0);
+    } else {
+      std::array<std::size_t, 2 * R> shape{};
+      const auto b = detail::as_bindings(data...);
+      const auto& x = b.template get<Leaf>();
+      for (std::size_t d = 0; d < R; ++d) shape[d] = shape[R + d] = x.extents[d];
+      xt::xtensor<T, 2 * R> out = xt::xtensor<T, 2 * R>::from_shape(shape);
+      std::copy(h.begin(), h.end(), out.begin());
+      return out;
+    }
+  }
+  template <class... B>
+  [[nodiscard]] auto operator()(const B&... data) {
+    return at(data...);
+  }
+};
+
+}  // namespace tapeless

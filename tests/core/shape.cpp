@@ -14,6 +14,10 @@ TEST_CASE("broadcasting follows NumPy's rules", "[core][shape]") {
   STATIC_REQUIRE(!tl::broadcastable_v<shape<2>, shape<3>>);
   STATIC_REQUIRE(!tl::broadcastable_v<shape<64, 10>, shape<64>>);
   STATIC_REQUIRE(tl::broadcastable_v<shape<tl::dynamic, 4>, shape<4>>);
+  // A dynamic extent may be bound to 1 or to the other extent.
+  STATIC_REQUIRE(std::is_same_v<tl::broadcast_t<shape<tl::dynamic, 4>, shape<3, 4>>, shape<3, 4>>);
+  STATIC_REQUIRE(std::is_same_v<tl::broadcast_t<shape<tl::dynamic>, shape<1>>, shape<tl::dynamic>>);
+  STATIC_REQUIRE(std::is_same_v<tl::broadcast_t<shape<tl::dynamic>, shape<tl::dynamic>>, shape<tl::dynamic>>);
 }
 
 TEST_CASE("matrix products check the inner extents", "[core][shape]") {

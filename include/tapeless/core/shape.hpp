@@ -32,7 +32,10 @@ concept shape_type = is_shape_v<T>;
 
 namespace detail {
 
-// NumPy broadcasting of two extent lists, aligned on the right; 0 marks incompatibility.
+// NumPy broadcasting of two extent lists, aligned on the right; 0 marks incompatibility. A
+// dynamic extent may be bound to 1 or to the other extent: against a static n the result is n,
+// against 1 or another dynamic extent it is dynamic (the bound extents are checked when data is
+// bound).
 template <class A, class B>
 struct broadcast_result;
 
@@ -55,6 +58,8 @@ struct broadcast_result<shape<A...>, shape<B...>> {
       if (ea == eb) e = ea;
       else if (ea == 1) e = eb;
       else if (eb == 1) e = ea;
+      else if (ea == dynamic) e = eb;
+      else if (eb == dynamic) e = ea;
       else out.compatible = false;
       out.extents[rank - 1 - i] = e;
     }

@@ -54,33 +54,30 @@ template <class>
 inline constexpr bool always_false = false;
 
 /// The public entry point a check is made for: each reports mistakes by its own name.
-enum class entry { value, grad, value_and_grad, derivative, compile };
+enum class entry { value, grad, value_and_grad, derivative, compile, jvp, hvp, jacobian, hessian };
+
+// A static_assert's message must be a string literal, so the entry point's name is spliced into
+// it here, once for every entry point: TAPELESS_REPORT(Api, cond, "rest of the message").
+#define TAPELESS_REPORT(Api, cond, rest)                                                          \
+  if constexpr (Api == entry::value) static_assert(cond, "tapeless::value: " rest);              \
+  else if constexpr (Api == entry::grad) static_assert(cond, "tapeless::grad: " rest);           \
+  else if constexpr (Api == entry::value_and_grad)                                                \
+    static_assert(cond, "tapeless::value_and_grad: " rest);                                       \
+  else if constexpr (Api == entry::derivative) static_assert(cond, "tapeless::derivative: " rest); \
+  else if constexpr (Api == entry::compile) static_assert(cond, "tapeless::compile: " rest);     \
+  else if constexpr (Api == entry::jvp) static_assert(cond, "tapeless::jvp: " rest);             \
+  else if constexpr (Api == entry::hvp) static_assert(cond, "tapeless::hvp: " rest);             \
+  else if constexpr (Api == entry::jacobian) static_assert(cond, "tapeless::jacobian: " rest);   \
+  else static_assert(cond, "tapeless::hessian: " rest)
 
 // One report per mistake. The leaf's name is the argument of the failed requirement,
 // diagnostics::leaf_is_bound<"x">: clang prints it on the error line, GCC in the note under it
 // and in the "In instantiation of" line above it.
 template <entry Api, fixed_string Name>
 constexpr void report_unbound_leaf() {
-  if constexpr (Api == entry::value)
-    static_assert(diagnostics::leaf_is_bound<Name>,
-                  "tapeless::value: a leaf of the expression has no binding (its name is in "
-                  "leaf_is_bound<name>); pass `leaf = data` for every leaf");
-  else if constexpr (Api == entry::grad)
-    static_assert(diagnostics::leaf_is_bound<Name>,
-                  "tapeless::grad: a leaf of the expression has no binding (its name is in "
-                  "leaf_is_bound<name>); pass `leaf = data` for every leaf");
-  else if constexpr (Api == entry::value_and_grad)
-    static_assert(diagnostics::leaf_is_bound<Name>,
-                  "tapeless::value_and_grad: a leaf of the expression has no binding (its name is in "
-                  "leaf_is_bound<name>); pass `leaf = data` for every leaf");
-  else if constexpr (Api == entry::derivative)
-    static_assert(diagnostics::leaf_is_bound<Name>,
-                  "tapeless::derivative: a leaf of the expression has no binding (its name is in "
-                  "leaf_is_bound<name>); pass `leaf = data` for every leaf");
-  else
-    static_assert(diagnostics::leaf_is_bound<Name>,
-                  "tapeless::compile: a leaf of the expression has no binding (its name is in "
-                  "leaf_is_bound<name>); pass `leaf = data` for every leaf");
+  TAPELESS_REPORT(Api, diagnostics::leaf_is_bound<Name>,
+                  "a leaf of the expression has no binding (its name is in leaf_is_bound<name>); pass "
+                  "`leaf = data` for every leaf");
 }
 
 template <class Root>
@@ -112,62 +109,46 @@ constexpr bool check_bindings() {
 // The mistakes in what a gradient is taken with respect to, worded once per entry point.
 template <entry Api, class Leaf>
 constexpr void report_wrt_not_a_leaf() {
-  if constexpr (Api == entry::value_and_grad)
-    static_assert(always_false<Leaf>,
-                  "tapeless::value_and_grad: gradients are taken with respect to leaves; pass a tl::param, "
-                  "not an expression or a number");
-  else if constexpr (Api == entry::derivative)
-    static_assert(always_false<Leaf>,
-                  "tapeless::derivative: derivatives are taken with respect to leaves; pass a tl::param, "
-                  "not an expression or a number");
+  if constexpr (Api == entry::derivative || Api == entry::jvp || Api == entry::jacobian)
+    TAPELESS_REPORT(Api, always_false<Leaf>,
+                    "derivatives are taken with respect to leaves; pass a tl::param, not an expression or a "
+                    "number");
   else if constexpr (Api == entry::compile)
     static_assert(always_false<Leaf>,
                   "tapeless::compile: gradients are taken with respect to leaves; list tl::param leaves in "
                   "tl::wrt(...), not expressions or numbers");
   else
-    static_assert(always_false<Leaf>,
-                  "tapeless::grad: gradients are taken with respect to leaves; pass a tl::param, not an "
-                  "expression or a number");
+    TAPELESS_REPORT(Api, always_false<Leaf>,
+                    "gradients are taken with respect to leaves; pass a tl::param, not an expression or a "
+                    "number");
 }
 
 template <entry Api, class Leaf>
 constexpr void report_wrt_input() {
-  if constexpr (Api == entry::value_and_grad)
-    static_assert(always_false<Leaf>,
-                  "tapeless::value_and_grad: this leaf is an input, which has no gradient; declare it with "
-                  "tl::param to differentiate with respect to it");
-  else if constexpr (Api == entry::derivative)
-    static_assert(always_false<Leaf>,
-                  "tapeless::derivative: this leaf is an input, which has no derivative; declare it with "
-                  "tl::param to differentiate with respect to it");
-  else if constexpr (Api == entry::compile)
-    static_assert(always_false<Leaf>,
-                  "tapeless::compile: this leaf is an input, which has no gradient; declare it with "
-                  "tl::param to differentiate with respect to it");
+  if constexpr (Api == entry::derivative || Api == entry::jvp || Api == entry::jacobian)
+    TAPELESS_REPORT(Api, always_false<Leaf>,
+                    "this leaf is an input, which has no derivative; declare it with tl::param to "
+                    "differentiate with respect to it");
   else
-    static_assert(always_false<Leaf>,
-                  "tapeless::grad: this leaf is an input, which has no gradient; declare it with "
-                  "tl::param to differentiate with respect to it");
+    TAPELESS_REPORT(Api, always_false<Leaf>,
+                    "this leaf is an input, which has no gradient; declare it with tl::param to "
+                    "differentiate with respect to it");
 }
 
 template <entry Api, class Leaf>
 constexpr void report_wrt_not_in_expression() {
-  if constexpr (Api == entry::value_and_grad)
-    static_assert(always_false<Leaf>,
-                  "tapeless::value_and_grad: this leaf is not part of the expression, so its gradient is "
-                  "not defined; differentiate only with respect to leaves the expression uses");
-  else if constexpr (Api == entry::derivative)
-    static_assert(always_false<Leaf>,
-                  "tapeless::derivative: this leaf is not part of the expression, so its derivative is "
-                  "not defined; differentiate only with respect to leaves the expression uses");
+  if constexpr (Api == entry::derivative || Api == entry::jvp || Api == entry::jacobian)
+    TAPELESS_REPORT(Api, always_false<Leaf>,
+                    "this leaf is not part of the expression, so its derivative is not defined; "
+                    "differentiate only with respect to leaves the expression uses");
   else if constexpr (Api == entry::compile)
     static_assert(always_false<Leaf>,
                   "tapeless::compile: this leaf is not part of the expression, so its gradient is "
                   "not defined; list in tl::wrt(...) only leaves the expression uses");
   else
-    static_assert(always_false<Leaf>,
-                  "tapeless::grad: this leaf is not part of the expression, so its gradient is "
-                  "not defined; differentiate only with respect to leaves the expression uses");
+    TAPELESS_REPORT(Api, always_false<Leaf>,
+                    "this leaf is not part of the expression, so its gradient is not defined; "
+                    "differentiate only with respect to leaves the expression uses");
 }
 
 template <entry Api, class Leaf, class Root>
@@ -189,13 +170,10 @@ constexpr bool check_wrt_leaf() {
 template <entry Api, class Root, class... Wrt>
 constexpr bool check_wrt() {
   if constexpr (sizeof...(Wrt) == 0) {
-    if constexpr (Api == entry::value_and_grad)
-      static_assert(sizeof...(Wrt) > 0,
-                    "tapeless::value_and_grad: name at least one leaf to differentiate with respect to");
-    else if constexpr (Api == entry::compile)
+    if constexpr (Api == entry::compile)
       static_assert(sizeof...(Wrt) > 0, "tapeless::compile: list at least one leaf in tl::wrt(...)");
     else
-      static_assert(sizeof...(Wrt) > 0, "tapeless::grad: name at least one leaf to differentiate with respect to");
+      TAPELESS_REPORT(Api, sizeof...(Wrt) > 0, "name at least one leaf to differentiate with respect to");
     return false;
   } else {
     return (check_wrt_leaf<Api, Wrt, Root>() && ...);
@@ -211,18 +189,19 @@ constexpr bool check_compilable() {
 template <entry Api, class E>
 constexpr bool check_scalar() {
   constexpr bool scalar = E::shape_type::rank == 0;
-  if constexpr (Api == entry::value_and_grad)
-    static_assert(scalar,
-                  "tapeless::value_and_grad: the expression is not a scalar; reduce it first (tl::sum) or "
-                  "compile it and pass a seed gradient");
-  else if constexpr (Api == entry::derivative)
-    static_assert(scalar, "tapeless::derivative: the expression is not a scalar; reduce it first (tl::sum)");
+  if constexpr (Api == entry::derivative)
+    static_assert(scalar, "tapeless::derivative: the expression is not a scalar; reduce it first (tl::sum), or "
+                          "use tl::jacobian");
   else if constexpr (Api == entry::compile)
     static_assert(scalar, "tapeless::compile: the expression is not a scalar; pass a seed gradient");
+  else if constexpr (Api == entry::hvp || Api == entry::hessian)
+    TAPELESS_REPORT(Api, scalar,
+                    "the expression is not a scalar; second derivatives are taken of a scalar (a loss): "
+                    "reduce it first (tl::sum), or use tl::jacobian");
   else
-    static_assert(scalar,
-                  "tapeless::grad: the expression is not a scalar; reduce it first (tl::sum) or pass "
-                  "a seed gradient");
+    TAPELESS_REPORT(Api, scalar,
+                    "the expression is not a scalar; reduce it first (tl::sum) or compile it and pass a seed "
+                    "gradient");
   return scalar;
 }
 
@@ -234,3 +213,5 @@ constexpr bool check_differentiable() {
 }
 
 }  // namespace tapeless::engine::detail
+
+#undef TAPELESS_REPORT

@@ -87,7 +87,7 @@ class jvp_step {
                        "in the order of tl::wrt(...)");
     if constexpr (one) {
       const auto b = detail::bindings_without_direction(args...);
-      if constexpr (engine::detail::check_bindings<engine::detail::entry::derivative, E, std::remove_cvref_t<decltype(b)>>()) {
+      if constexpr (engine::detail::check_bindings<engine::detail::entry::jvp, E, std::remove_cvref_t<decltype(b)>>()) {
         s_.run(expr_, b, engine::tensor::directions_of<value_type>(detail::direction_argument(args...)));
         const auto& l = s_.state().value_layout(step_type::root);
         step_type::template unpack<0, E::shape_type::rank>(l, value_);
@@ -149,7 +149,7 @@ class hvp_step {
                        "in the order of tl::wrt(...)");
     if constexpr (one) {
       const auto b = detail::bindings_without_direction(args...);
-      if constexpr (engine::detail::check_bindings<engine::detail::entry::grad, E, std::remove_cvref_t<decltype(b)>>()) {
+      if constexpr (engine::detail::check_bindings<engine::detail::entry::hvp, E, std::remove_cvref_t<decltype(b)>>()) {
         s_.run(expr_, b, engine::tensor::directions_of<value_type>(detail::direction_argument(args...)));
         read_out();
       }
@@ -238,7 +238,7 @@ class jacobian_function {
   [[nodiscard]] xt::xtensor<T, out_rank + in_rank> at(const B&... data) {
     const auto b = detail::as_bindings(data...);
     xt::xtensor<T, out_rank + in_rank> j;
-    if constexpr (engine::detail::check_bindings<engine::detail::entry::grad, E, std::remove_cvref_t<decltype(b)>>()) {
+    if constexpr (engine::detail::check_bindings<engine::detail::entry::jacobian, E, std::remove_cvref_t<decltype(b)>>()) {
       const auto& w = b.template get<Leaf>();
       const std::size_t n_in = detail::bound_count(Leaf{}, w);
       // One forward sweep along zero gives the output's extents.
@@ -327,7 +327,7 @@ class tensor_hessian_function {
   [[nodiscard]] xt::xtensor<T, 2> at(const B&... data) {
     const auto b = detail::as_bindings(data...);
     xt::xtensor<T, 2> h;
-    if constexpr (engine::detail::check_bindings<engine::detail::entry::grad, E, std::remove_cvref_t<decltype(b)>>()) {
+    if constexpr (engine::detail::check_bindings<engine::detail::entry::hessian, E, std::remove_cvref_t<decltype(b)>>()) {
       std::array<std::size_t, sizeof...(Wrt)> count{}, first{};
       std::array<engine::tensor::direction_data<T>, sizeof...(Wrt)> dir{};
       std::size_t n = 0;

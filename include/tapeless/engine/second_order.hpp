@@ -96,16 +96,6 @@ constexpr auto directional_first_order(const E& expr, const Bindings& b,
   return jvp_result<T>{w.value[n - 1].v, w.value[n - 1].d};
 }
 
-/// Second derivatives of a tensor graph: its output must be a scalar.
-template <class E>
-constexpr bool check_second_order() {
-  constexpr bool scalar = E::shape_type::rank == 0;
-  static_assert(scalar,
-                "tapeless::hvp / tapeless::hessian: the expression is not a scalar; second derivatives are "
-                "taken of a scalar (a loss): reduce it first (tl::sum), or use tl::jacobian");
-  return scalar;
-}
-
 /// Directions held by a step: containers that outlive it (not temporaries) or numbers.
 template <class... V>
 constexpr bool check_held_directions() {
@@ -127,7 +117,7 @@ struct hvp_function {
   template <class... B>
   [[nodiscard]] constexpr hvp_result<typename E::value_type, sizeof...(Wrt)> at(const B&... data) const {
     const auto b = detail::as_bindings(data...);
-    if constexpr (engine::detail::check_bindings<engine::detail::entry::grad, E, std::remove_cvref_t<decltype(b)>>())
+    if constexpr (engine::detail::check_bindings<engine::detail::entry::hvp, E, std::remove_cvref_t<decltype(b)>>())
       return engine::detail::directional_second_order<E, Wrt...>(expr, b, direction);
     else
       return {};
@@ -150,7 +140,7 @@ struct hessian_function {
   [[nodiscard]] constexpr auto at(const B&... data) const {
     const auto b = detail::as_bindings(data...);
     std::array<std::array<T, n>, n> h{};
-    if constexpr (engine::detail::check_bindings<engine::detail::entry::grad, E, std::remove_cvref_t<decltype(b)>>()) {
+    if constexpr (engine::detail::check_bindings<engine::detail::entry::hessian, E, std::remove_cvref_t<decltype(b)>>()) {
       for (std::size_t j = 0; j < n; ++j) {
         std::array<T, n> unit{};
         unit[j] = T(1);
@@ -188,7 +178,7 @@ struct jvp_function {
   template <class... B>
   [[nodiscard]] constexpr jvp_result<typename E::value_type> at(const B&... data) const {
     const auto b = detail::as_bindings(data...);
-    if constexpr (engine::detail::check_bindings<engine::detail::entry::derivative, E, std::remove_cvref_t<decltype(b)>>())
+    if constexpr (engine::detail::check_bindings<engine::detail::entry::jvp, E, std::remove_cvref_t<decltype(b)>>())
       return engine::detail::directional_first_order<E, Wrt...>(expr, b, direction);
     else
       return {};
@@ -207,14 +197,14 @@ template <expression E, class... Wrt, class... V>
 [[nodiscard]] constexpr auto jvp(const E& expr, wrt_list<Wrt...>, V&&... v) {
   if constexpr (engine::tensor::is_tensor_graph_v<E>) {
     engine::detail::check_names<E>();
-    engine::detail::check_wrt<engine::detail::entry::derivative, E, Wrt...>();
+    engine::detail::check_wrt<engine::detail::entry::jvp, E, Wrt...>();
     engine::detail::check_held_directions<V...>();
     return directed_step<jvp_step<E, Wrt...>, std::remove_cvref_t<V>...>{jvp_step<E, Wrt...>{expr}, v...};
   } else {
     static_assert((std::is_arithmetic_v<std::remove_cvref_t<V>> && ...),
                   "tapeless::jvp: the directions of a scalar graph's leaves are numbers");
     engine::detail::check_names<E>();
-    engine::detail::check_wrt<engine::detail::entry::derivative, E, Wrt...>();
+    engine::detail::check_wrt<engine::detail::entry::jvp, E, Wrt...>();
     return jvp_function<E, Wrt...>{expr, {static_cast<typename E::value_type>(v)...}};
   }
 }
@@ -227,7 +217,7 @@ template <expression E, class... Wrt>
   static_assert(engine::tensor::is_tensor_graph_v<E>,
                 "tapeless::jvp: a scalar graph takes its direction up front: tl::jvp(f, tl::wrt(a, b), va, vb)");
   engine::detail::check_names<E>();
-  engine::detail::check_wrt<engine::detail::entry::derivative, E, Wrt...>();
+  engine::detail::check_wrt<engine::detail::entry::jvp, E, Wrt...>();
   return jvp_step<E, Wrt...>{expr};
 }
 
@@ -237,8 +227,7 @@ template <expression E, class... Wrt>
 template <expression E, class... Wrt, class... V>
   requires(sizeof...(V) == sizeof...(Wrt) && sizeof...(V) > 0)
 [[nodiscard]] constexpr auto hvp(const E& expr, wrt_list<Wrt...>, V&&... v) {
-  engine::detail::check_second_order<E>();
-  engine::detail::check_differentiable<engine::detail::entry::grad, E, Wrt...>();
+  engine::detail::check_differentiable<engine::detail::entry::hvp, E, Wrt...>();
   if constexpr (engine::tensor::is_tensor_graph_v<E>) {
     engine::detail::check_held_directions<V...>();
     return directed_step<hvp_step<E, Wrt...>, std::remove_cvref_t<V>...>{hvp_step<E, Wrt...>{expr}, v...};
@@ -256,8 +245,7 @@ template <expression E, class... Wrt>
 [[nodiscard]] auto hvp(const E& expr, wrt_list<Wrt...>) {
   static_assert(engine::tensor::is_tensor_graph_v<E>,
                 "tapeless::hvp: a scalar graph takes its direction up front: tl::hvp(f, tl::wrt(a, b), va, vb)");
-  engine::detail::check_second_order<E>();
-  engine::detail::check_differentiable<engine::detail::entry::grad, E, Wrt...>();
+  engine::detail::check_differentiable<engine::detail::entry::hvp, E, Wrt...>();
   return hvp_step<E, Wrt...>{expr};
 }
 
@@ -265,8 +253,7 @@ template <expression E, class... Wrt>
 /// graph: an xt::xtensor over the flattened leaves, in wrt order).
 template <expression E, class... Wrt>
 [[nodiscard]] constexpr auto hessian(const E& expr, wrt_list<Wrt...>) {
-  engine::detail::check_second_order<E>();
-  engine::detail::check_differentiable<engine::detail::entry::grad, E, Wrt...>();
+  engine::detail::check_differentiable<engine::detail::entry::hessian, E, Wrt...>();
   if constexpr (engine::tensor::is_tensor_graph_v<E>) return tensor_hessian_function<E, Wrt...>{expr};
   else return hessian_function<E, Wrt...>{expr};
 }
@@ -276,8 +263,7 @@ template <expression E, class... Wrt>
 template <expression E, expression Leaf>
   requires is_leaf_v<Leaf>
 [[nodiscard]] constexpr auto hessian(const E& expr, const Leaf&) {
-  engine::detail::check_second_order<E>();
-  engine::detail::check_differentiable<engine::detail::entry::grad, E, Leaf>();
+  engine::detail::check_differentiable<engine::detail::entry::hessian, E, Leaf>();
   if constexpr (engine::tensor::is_tensor_graph_v<E>) return tensor_leaf_hessian_function<E, Leaf>{expr};
   else return second_derivative_function<E, Leaf>{{expr}};
 }
@@ -290,7 +276,7 @@ template <expression E, expression Leaf>
                 "tapeless::jacobian: the expression and the leaf are scalars; their Jacobian is "
                 "tl::derivative(f, x)");
   engine::detail::check_names<E>();
-  engine::detail::check_wrt<engine::detail::entry::grad, E, Leaf>();
+  engine::detail::check_wrt<engine::detail::entry::jacobian, E, Leaf>();
   return jacobian_function<E, Leaf>{expr};
 }
 

@@ -22,9 +22,9 @@ struct elementwise {
   using shape_rule = S0;
 
   /// The run-time shape rule of every elementwise op (NumPy broadcasting of the bound extents):
-  /// only an extent of 1 in an operand's declared shape broadcasts (the plan sums its adjoint
-  /// over that axis); a dynamic extent bound to 1 must equal the other operands'. `out` is the
-  /// declared result, whose static extents a broadcast_to may enlarge.
+  /// an extent of 1 in an operand's declared shape broadcasts, and so does a dynamic extent bound
+  /// to 1 (the plan sums the adjoint of an operand that may be broadcast over those axes). `out`
+  /// is the declared result, whose static extents a broadcast_to may enlarge.
   template <std::size_t A>
   static constexpr shape_outcome bound_extents(const std::array<extents, A>& in, const std::array<extents, A>& declared,
                                                const extents& out) {
@@ -38,11 +38,12 @@ struct elementwise {
       for (std::size_t a = R - ro; a < R; ++a) {
         if (declared[k][a - (R - ro)] == 1) continue;
         const std::size_t x = in[k][a - (R - ro)];
+        if (x == 1 && declared[k][a - (R - ro)] == dynamic) continue;  // bound to 1: broadcast
         if (!set[a]) {
           s.out[a] = x;
           set[a] = true;
         } else if (s.out[a] != x) {
-          s.error = "operands do not broadcast; a dynamic extent must be bound to the same size in every operand";
+          s.error = "operands do not broadcast; a dynamic extent must be bound to 1 or to the other operands' extent";
           return s;
         }
       }

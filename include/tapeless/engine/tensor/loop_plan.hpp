@@ -61,19 +61,23 @@ struct loop_info {
   static constexpr const graph::node_descriptor* space = iteration_space(S::G, U);
   static constexpr std::size_t R = space->rank;
   /// How input k is read along the innermost axis: 0 not at all (one value per row),
-  /// 1 contiguously, 2 with a run-time stride.
+  /// 1 contiguously, 2 with a run-time stride (also 0: a dynamic extent bound to 1).
   static constexpr int value_stride_kind(std::size_t k) {
     const std::size_t x = inputs[k];
     const std::size_t r = S::rank_of(x);
     if (r == 0 || R == 0) return 0;
     if (S::static_extent(x, r - 1) == 1) return 0;
+    if (S::static_extent(x, r - 1) == dynamic && space->extents[R - 1] != 1) return 2;
     return S::P.contiguous(x) ? 1 : 2;
   }
+  /// How input k's adjoint is written along the innermost axis: 0 summed per row, 1 contiguously,
+  /// 2 with a run-time stride (0 where a dynamic extent is bound to 1: accumulated in place).
   static constexpr int adjoint_stride_kind(std::size_t k) {
     const std::size_t x = inputs[k];
     const std::size_t r = S::rank_of(x);
     if (r == 0 || R == 0) return 0;
-    return S::static_extent(x, r - 1) == 1 ? 0 : 1;
+    if (S::static_extent(x, r - 1) == 1) return 0;
+    return S::static_extent(x, r - 1) == dynamic && space->extents[R - 1] != 1 ? 2 : 1;
   }
   /// Whether the first contribution to input k's adjoint in this loop is an assignment.
   static constexpr bool assigns(std::size_t k) {

@@ -115,6 +115,7 @@ class loop_units : public tensor_state<Root, S, Wrt...> {
   struct adjoint_row {
     static constexpr std::size_t n = streams<U>::n_in;
     std::array<T*, n> ptr;
+    std::array<std::ptrdiff_t, n> step;       // adjoints written with a run-time stride
     std::array<std::array<T, lanes>, n> acc;  // zeroed per row only where used
   };
 
@@ -354,6 +355,9 @@ class loop_units : public tensor_state<Root, S, Wrt...> {
     constexpr int kind = loop<U>::adjoint_stride_kind(K);
     if constexpr (kind == 0) {
       s.acc[K][l] += c;
+    } else if constexpr (kind == 2) {
+      // Possibly stride 0 (broadcast): the plan accumulates into an adjoint zeroed first.
+      s.ptr[K][static_cast<std::ptrdiff_t>(j) * s.step[K]] += c;
     } else {
       T& dst = s.ptr[K][j];
       if constexpr (Mode == write::assign) dst = c;
@@ -405,7 +409,10 @@ class loop_units : public tensor_state<Root, S, Wrt...> {
       }
       row_value = load_row<U>(s);
       adjoint_row<U> ar;
-      for (std::size_t k = 0; k < info::input_count; ++k) ar.ptr[k] = s.adj[k] + s.adj_off[k];
+      for (std::size_t k = 0; k < info::input_count; ++k) {
+        ar.ptr[k] = s.adj[k] + s.adj_off[k];
+        if constexpr (R > 0) ar.step[k] = s.adj_stride[k][R - 1];
+      }
       for_each_input<U>([&]<std::size_t K>(std::integral_constant<std::size_t, K>) {
         if constexpr (info::adjoint_stride_kind(K) == 0 && info::gets_adjoint(K)) {
           if constexpr (short_rows) ar.acc[K][0] = T(0);

@@ -58,6 +58,16 @@ constexpr bool same_extents(const graph::node_descriptor* a, const graph::node_d
   return true;
 }
 
+/// Whether every element of `space` reads its own element of `x` (so that x's adjoint can be
+/// assigned): the same extents, none of them dynamic where `space`'s is not 1 (a dynamic extent
+/// may be bound to 1 and broadcast).
+constexpr bool reads_one_to_one(const graph::node_descriptor* x, const graph::node_descriptor* space) {
+  if (!same_extents(x, space)) return false;
+  for (std::size_t d = 0; d < x->rank; ++d)
+    if (x->extents[d] == dynamic) return false;
+  return true;
+}
+
 constexpr bool is_loop(const graph::node_descriptor* d) {
   return d->category == op_class::elementwise || d->category == op_class::reduction;
 }
@@ -154,7 +164,7 @@ constexpr tensor_plan<N> make_plan(const graph::graph_table<N>& g, const std::ar
         } else if (!reached[x]) {
           reached[x] = true;
           p.first_unit[x] = u;
-          const bool injective = !loop || detail::same_extents(g.nodes[x].descriptor, space);
+          const bool injective = !loop || detail::reads_one_to_one(g.nodes[x].descriptor, space);
           p.zero_first[x] = !injective;
           p.edge[m][k] = injective ? write::assign : write::accumulate;
         } else {

@@ -11,12 +11,25 @@
 
 namespace tapeless {
 
+namespace detail {
+// The leaf of a binding; a placeholder for anything else (tl::bind reports that once).
+struct not_a_binding {};
+template <class B>
+struct bound_leaf {
+  using type = not_a_binding;
+};
+template <class L, class V>
+struct bound_leaf<binding<L, V>> {
+  using type = L;
+};
+}  // namespace detail
+
 template <class... B>
 struct bindings {
   std::tuple<B...> items;
 
   using hana_tag = detail::hana_keyed_tag;
-  using hana_pack = detail::type_pack<typename B::leaf_type...>;
+  using hana_pack = detail::type_pack<typename detail::bound_leaf<B>::type...>;
 
   static constexpr std::size_t size = sizeof...(B);
   /// False when tl::bind was given something other than a binding (reported there).

@@ -7,6 +7,7 @@
 #include "binding.hpp"
 #include "dtype.hpp"
 #include "fixed_string.hpp"
+#include "hana.hpp"
 #include "kinds.hpp"
 #include "shape.hpp"
 #include "tensor_view.hpp"
@@ -26,6 +27,8 @@ struct leaf {
   static constexpr auto name = Name;
   static constexpr bool positional = false;
   static constexpr bool requires_grad = Kind == node_kind::param;
+  /// Comparable and Hashable for Boost.Hana (core/hana.hpp).
+  using hana_tag = detail::hana_leaf_tag;
 
   /// `x = value` binds data to this leaf for one evaluation. It assigns nothing: used as a
   /// statement it would do nothing, hence [[nodiscard]].

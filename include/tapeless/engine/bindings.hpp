@@ -1,16 +1,35 @@
 #pragma once
-// A set of bindings for one evaluation: `tl::bind(x = 1.0, w = 2.0)`. Looked up by leaf type.
+// A set of bindings for one evaluation: `tl::bind(x = 1.0, w = 2.0)`. Looked up by leaf type; to
+// Boost.Hana a keyed collection (core/hana.hpp): hana::at_key(b, x) is the data bound to x.
 #include <cstddef>
 #include <tuple>
 #include <type_traits>
 
 #include "../core/binding.hpp"
+#include "../core/hana.hpp"
+#include "wrt_list.hpp"
 
 namespace tapeless {
+
+namespace detail {
+// The leaf of a binding; a placeholder for anything else (tl::bind reports that once).
+struct not_a_binding {};
+template <class B>
+struct bound_leaf {
+  using type = not_a_binding;
+};
+template <class L, class V>
+struct bound_leaf<binding<L, V>> {
+  using type = L;
+};
+}  // namespace detail
 
 template <class... B>
 struct bindings {
   std::tuple<B...> items;
+
+  using hana_tag = detail::hana_keyed_tag;
+  using hana_pack = detail::type_pack<typename detail::bound_leaf<B>::type...>;
 
   static constexpr std::size_t size = sizeof...(B);
   /// False when tl::bind was given something other than a binding (reported there).
@@ -31,6 +50,12 @@ struct bindings {
   template <class Leaf>
   [[nodiscard]] constexpr const auto& get() const {
     return std::get<index_of<Leaf>>(items).value;
+  }
+
+  /// The data of the K-th binding, in the order given to tl::bind.
+  template <std::size_t K>
+  [[nodiscard]] constexpr const auto& get() const {
+    return std::get<K>(items).value;
   }
 };
 

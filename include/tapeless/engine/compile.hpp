@@ -11,17 +11,9 @@
 #include "differentiate.hpp"
 #include "program.hpp"
 #include "tensor/compiled.hpp"
+#include "wrt_list.hpp"
 
 namespace tapeless {
-
-/// The leaves a compiled step differentiates with respect to: `tl::wrt(w1, w2)`.
-template <class... Wrt>
-struct wrt_list {};
-
-template <expression... Wrt>
-[[nodiscard]] constexpr wrt_list<Wrt...> wrt(const Wrt&...) {
-  return {};
-}
 
 template <class E, class... Wrt>
 class compiled {

@@ -1,17 +1,26 @@
 #pragma once
 // What gradient computations return: gradients addressed by leaf (g[w]) or by position
-// (structured bindings), and a value paired with its gradients.
+// (structured bindings), and a value paired with its gradients. Several gradients are also a
+// Boost.Hana keyed collection (core/hana.hpp): hana::at_key(g, w) is g[w], and hana::for_each(g, f)
+// calls f with one leaf_entry per wrt leaf, in wrt order (hana::first: the leaf, hana::second:
+// its gradient).
 #include <array>
 #include <cstddef>
 #include <tuple>
 #include <type_traits>
 #include <xtensor/xtensor.hpp>
 
+#include "../core/hana.hpp"
+#include "wrt_list.hpp"
+
 namespace tapeless {
 
 template <class T, class... Wrt>
 struct gradients {
   std::array<T, sizeof...(Wrt)> values{};
+
+  using hana_tag = detail::hana_keyed_tag;
+  using hana_pack = detail::type_pack<Wrt...>;
 
   template <class Leaf>
   static constexpr std::size_t index_of = [] {
@@ -45,6 +54,9 @@ using owned_tensor_t = std::conditional_t<Leaf::shape_type::rank == 0, T, xt::xt
 template <class T, class... Wrt>
 struct tensor_gradients {
   std::tuple<owned_tensor_t<T, Wrt>...> values;
+
+  using hana_tag = detail::hana_keyed_tag;
+  using hana_pack = detail::type_pack<Wrt...>;
 
   template <class Leaf>
   static constexpr std::size_t index_of = gradients<T, Wrt...>::template index_of<Leaf>;

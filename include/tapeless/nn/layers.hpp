@@ -18,6 +18,7 @@
 #include "../core/expression.hpp"
 #include "../detail/constexpr_math.hpp"
 #include "../core/fixed_string.hpp"
+#include "../core/hana.hpp"
 #include "../core/leaf.hpp"
 #include "../core/shape.hpp"
 #include "../ops/add.hpp"
@@ -235,11 +236,22 @@ inline constexpr bool is_dropout_v<dropout_layer<N>> = true;
 
 // ---- sequential --------------------------------------------------------------------------------
 
-/// Layers applied in order: sequential(a, b, c)(x) is c(b(a(x))).
+/// Layers applied in order: sequential(a, b, c)(x) is c(b(a(x))). A Boost.Hana Sequence of its
+/// layers (core/hana.hpp): hana::for_each(net, f) calls f on each layer in order (a sequential
+/// inside it is one element; nn::for_each_layer enters it).
 template <class... Layers>
 struct sequential_layers {
   std::tuple<Layers...> layers;
   using parameter_list = typename detail::concat_lists<parameters_of_t<Layers>...>::type;
+
+  using hana_tag = ::tapeless::detail::hana_sequence_tag;
+  using hana_pack = ::tapeless::detail::type_pack<Layers...>;
+
+  /// The K-th layer.
+  template <std::size_t K>
+  [[nodiscard]] constexpr const auto& get() const {
+    return std::get<K>(layers);
+  }
 
   template <expression X>
   [[nodiscard]] constexpr auto operator()(const X& x) const {

@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Compile cost: time and peak memory of the compiler for each example, each generated deep
 scalar graph (deepN), the generated deep tensor network (deepnet50) and W1's tapeless translation
-unit (w1_tapeless), with the exact command CMake uses (from compile_commands.json), under /usr/bin/time -v.
+unit (w1_tapeless), deep100's Hessian-vector product (deep100_hvp) and an H v of W1's network
+(w1_hvp), with the exact command CMake uses (from compile_commands.json), under /usr/bin/time -v.
 The time is the compiler's CPU time (user + system): the compiler is single-threaded, so on an
 idle machine this equals the wall-clock time, and on a shared machine it does not count the time
 spent waiting for a core. The wall-clock time is printed to stderr as a detail.
@@ -35,13 +36,13 @@ def targets(build):
         stem = os.path.splitext(os.path.basename(src))[0]
         if os.sep + "examples" + os.sep in src:
             examples.append((stem, e))
-        elif re.fullmatch(r"deep\d+", stem):
+        elif re.fullmatch(r"deep\d+(_hvp)?", stem):
             deep.append((stem, e))
-        elif re.fullmatch(r"deepnet\d+", stem) or (stem == "w1_tapeless" and os.sep + "benchmarks" + os.sep in src):
+        elif re.fullmatch(r"deepnet\d+", stem) or (stem in ("w1_tapeless", "w1_hvp") and os.sep + "benchmarks" + os.sep in src):
             tensor.append((stem, e))
     examples.sort(key=lambda t: t[0])
-    deep.sort(key=lambda t: int(t[0][4:]))
-    tensor.sort(key=lambda t: t[0], reverse=True)  # w1_tapeless, then deepnet50
+    deep.sort(key=lambda t: (int(t[0][4:].split("_")[0]), t[0]))
+    tensor.sort(key=lambda t: t[0], reverse=True)  # w1_tapeless, w1_hvp, then deepnet50
     return examples + deep + tensor
 
 

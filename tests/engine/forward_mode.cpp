@@ -253,3 +253,17 @@ TEST_CASE("tl::derivative of a tensor graph", "[engine][forward_mode]") {
   for (std::size_t i = 0; i < 2; ++i)
     for (std::size_t j = 0; j < 3; ++j) CHECK(da(i, j) == Approx(0.3 * std::exp(0.3 * A(i, j))).epsilon(1e-14));
 }
+
+TEST_CASE("J v uses each op's own JVP rule: ties of max split, detach stops the direction", "[engine][forward_mode]") {
+  constexpr auto a = tl::param<"a", tl::shape<3>>;
+  constexpr auto b = tl::param<"b", tl::shape<3>>;
+  const xt::xtensor<double, 1> va{1, 2, 3}, vb{1, 5, 0}, da{1, 1, 1}, db{3, 3, 3};
+  auto m = tl::jvp(tl::max(a, b), tl::wrt(a, b));
+  const auto r = m(a = va, b = vb, tl::along(da, db));
+  CHECK(r.tangent()(0) == 2.0);  // tie: (1 + 3) / 2, as the gradient gives 1/2 to each
+  CHECK(r.tangent()(1) == 3.0);
+  CHECK(r.tangent()(2) == 1.0);
+  auto d = tl::jvp(tl::detach(a) * a, tl::wrt(a));
+  const auto s = d(a = va, tl::along(da));
+  for (std::size_t i = 0; i < 3; ++i) CHECK(s.tangent()(i) == va(i));
+}

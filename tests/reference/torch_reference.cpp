@@ -242,7 +242,9 @@ torch::Tensor from_data(const tensor& t, torch::ScalarType type) {
 }
 
 tensor to_data(const torch::Tensor& t) {
-  const torch::Tensor d = t.detach().to(torch::kFloat64).contiguous();
+  // Some double-backward formulas return an efficient zero tensor, which has no storage.
+  const torch::Tensor d = t._is_zerotensor() ? torch::zeros(t.sizes(), torch::TensorOptions().dtype(torch::kFloat64))
+                                             : t.detach().to(torch::kFloat64).contiguous();
   tensor out;
   for (std::int64_t e : d.sizes()) out.shape.push_back(static_cast<std::size_t>(e));
   out.data.assign(d.data_ptr<double>(), d.data_ptr<double>() + d.numel());

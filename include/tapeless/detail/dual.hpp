@@ -55,6 +55,20 @@ constexpr const auto& primal(const T& x) {
   else return x;
 }
 
+/// Op's forward rule on numbers, or on dual numbers: the value by the forward rule and the
+/// derivative by the op's own JVP rule, so that a point where the op is not differentiable (a tie
+/// of max, relu at 0) gets the derivative its VJP transposes (ties split evenly).
+template <class Op, class T, class... A>
+constexpr T apply_forward(const A&... a) {
+  if constexpr (is_dual_v<T>) {
+    using V = decltype(T::v);
+    const V y = static_cast<V>(Op::forward(a.v...));
+    return T(y, static_cast<V>(Op::jvp(y, a.v..., a.d...)));
+  } else {
+    return static_cast<T>(Op::forward(a...));
+  }
+}
+
 /// Positive infinity of a number type (a dual's derivative part zero).
 template <class T>
 constexpr T infinity() {

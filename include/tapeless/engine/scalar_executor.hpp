@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <utility>
 
+#include "../detail/dual.hpp"
 #include "bindings.hpp"
 #include "program.hpp"
 
@@ -34,7 +35,7 @@ constexpr void execute(load_constant<Out, Path>, scalar_workspace<T, N>&, const 
 
 template <class Op, std::size_t Out, std::size_t... In, class T, std::size_t N, class Bindings>
 constexpr void execute(apply_op<Op, Out, In...>, scalar_workspace<T, N>& w, const Bindings&) {
-  w.value[Out] = Op::forward(w.value[In]...);
+  w.value[Out] = ::tapeless::detail::apply_forward<Op, T>(w.value[In]...);
 }
 
 template <class T, std::size_t N>

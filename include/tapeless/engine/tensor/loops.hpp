@@ -170,7 +170,7 @@ class loop_units : public tensor_state<Root, S, Wrt...> {
     using info = loop<U>;
     using op = typename node_t<M>::op;
     [&]<std::size_t... K>(std::index_sequence<K...>) {
-      v[info::local(M)] = static_cast<T>(op::forward(v[info::local(base::G.nodes[M].operands[K])]...));
+      v[info::local(M)] = ::tapeless::detail::apply_forward<op, T>(v[info::local(base::G.nodes[M].operands[K])]...);
     }(std::make_index_sequence<base::G.nodes[M].arity>{});
   }
 

@@ -30,8 +30,13 @@ struct pow : elementwise_binary {
     if constexpr (K == 0) return g * partial_base(a, b);
     else return g * partial_exponent(y, a, b);
   }
+  /// A term whose tangent is zero is left out, not multiplied by 0: a constant exponent of a
+  /// negative base has no ln a term (NaN there).
   static constexpr auto jvp(const auto& y, const auto& a, const auto& b, const auto& da, const auto& db) {
-    return partial_base(a, b) * da + partial_exponent(y, a, b) * db;
+    using detail::math::filled_like;
+    using detail::math::select;
+    return select(da == 0, filled_like(y, 0), partial_base(a, b) * da) +
+           select(db == 0, filled_like(y, 0), partial_exponent(y, a, b) * db);
   }
 };
 }  // namespace ops

@@ -267,3 +267,39 @@ TEST_CASE("J v uses each op's own JVP rule: ties of max split, detach stops the 
   const auto s = d(a = va, tl::along(da));
   for (std::size_t i = 0; i < 3; ++i) CHECK(s.tangent()(i) == va(i));
 }
+
+TEST_CASE("H v and J v through BLAS products on dual numbers, every orientation", "[engine][forward_mode]") {
+  // A dynamic batch keeps the products off the inline kernel: every one runs BLAS on value and
+  // derivative planes, forward (x w1, transposed w2) and reverse (transposed operands).
+  constexpr auto x = tl::input<"x", tl::shape<tl::dynamic, 30>>;
+  constexpr auto w1 = tl::param<"w1", tl::shape<30, 20>>;
+  constexpr auto w2 = tl::param<"w2", tl::shape<7, 20>>;
+  const auto loss = tl::sum(tl::square(tl::matmul(tl::tanh(tl::matmul(x, w1)), tl::transpose(w2))));
+  std::mt19937_64 engine(21);
+  const auto X = tt::random_tensor<double, 2>(engine, {9, 30}, -1, 1);
+  const auto W1 = tt::random_tensor<double, 2>(engine, {30, 20}, -0.5, 0.5);
+  const auto W2 = tt::random_tensor<double, 2>(engine, {7, 20}, -0.5, 0.5);
+  const auto V1 = tt::random_tensor<double, 2>(engine, {30, 20}, -1, 1);
+  const auto V2 = tt::random_tensor<double, 2>(engine, {7, 20}, -1, 1);
+  auto h = tl::hvp(loss, tl::wrt(w1, w2));
+  const auto r = h(x = X, w1 = W1, w2 = W2, tl::along(V1, V2));
+  const double e = 1e-6;
+  const xt::xtensor<double, 2> p1 = W1 + e * V1, p2 = W2 + e * V2, m1 = W1 - e * V1, m2 = W2 - e * V2;
+  auto g = tl::compile(loss, tl::wrt(w1, w2));
+  const xt::xtensor<double, 2> gp1 = g(x = X, w1 = p1, w2 = p2).grad(w1);
+  const xt::xtensor<double, 2> gp2 = g(x = X, w1 = p1, w2 = p2).grad(w2);
+  const xt::xtensor<double, 2> gm1 = g(x = X, w1 = m1, w2 = m2).grad(w1);
+  const xt::xtensor<double, 2> gm2 = g(x = X, w1 = m1, w2 = m2).grad(w2);
+  tt::check_all_close(r.hvp(w1), xt::eval((gp1 - gm1) / (2 * e)), 1e-6, 1e-7, "H v, block w1");
+  tt::check_all_close(r.hvp(w2), xt::eval((gp2 - gm2) / (2 * e)), 1e-6, 1e-7, "H v, block w2");
+  const xt::xtensor<double, 2> g1 = g(x = X, w1 = W1, w2 = W2).grad(w1);
+  tt::check_value<double>(r.grad(w1), g1, "gradient on dual numbers");
+  // J v = <grad, v>.
+  auto j = tl::jvp(loss, tl::wrt(w1, w2));
+  const double jv = j(x = X, w1 = W1, w2 = W2, tl::along(V1, V2)).tangent();
+  const auto plain = g(x = X, w1 = W1, w2 = W2);
+  double want = 0;
+  for (std::size_t i = 0; i < V1.size(); ++i) want += V1.data()[i] * plain.grad(w1).data()[i];
+  for (std::size_t i = 0; i < V2.size(); ++i) want += V2.data()[i] * plain.grad(w2).data()[i];
+  CHECK(jv == Approx(want).epsilon(1e-12));
+}

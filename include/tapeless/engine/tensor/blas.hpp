@@ -42,31 +42,51 @@ inline void gemm(bool trans_a, bool trans_b, std::size_t m, std::size_t n, std::
   thread_local std::vector<T> scratch;
   const std::size_t need = 2 * m * k + 2 * k * n + 2 * m * n;
   if (scratch.size() < need) scratch.resize(need);
-  // [dA A]: m rows of 2k (derivative in the first k columns); [B; dB]: 2k rows of n.
   T* ap = scratch.data();
   T* bp = ap + 2 * m * k;
   T* cv = bp + 2 * k * n;
   T* cd = cv + m * n;
+  // The planes keep each operand's stored layout (the copies run through memory in order, and
+  // BLAS applies the transposes), arranged so that one product of inner extent 2k is
+  // [dA A] [B; dB]: A stored m x k gives rows [dA_i A_i]; stored k x m (transposed), the dA rows
+  // above the A rows. B stored k x n gives the B rows above the dB rows; stored n x k, rows
+  // [B_j dB_j].
   bool a_moves = false, b_moves = false;
-  for (std::size_t i = 0; i < m; ++i)
-    for (std::size_t p = 0; p < k; ++p) {
-      const auto& x = trans_a ? a[p * lda + i] : a[i * lda + p];
-      ap[i * 2 * k + p] = x.d;
-      ap[i * 2 * k + k + p] = x.v;
-      a_moves = a_moves || x.d != T(0);
+  const std::size_t a_rows = trans_a ? k : m, a_cols = trans_a ? m : k;
+  for (std::size_t r = 0; r < a_rows; ++r) {
+    const ::tapeless::detail::dual<T>* row = a + r * lda;
+    T* d = trans_a ? ap + r * m : ap + r * 2 * k;
+    T* v = trans_a ? ap + (k + r) * m : ap + r * 2 * k + k;
+    for (std::size_t q = 0; q < a_cols; ++q) {
+      d[q] = row[q].d;
+      v[q] = row[q].v;
+      a_moves = a_moves || row[q].d != T(0);
     }
-  for (std::size_t p = 0; p < k; ++p)
-    for (std::size_t j = 0; j < n; ++j) {
-      const auto& x = trans_b ? b[j * ldb + p] : b[p * ldb + j];
-      bp[p * n + j] = x.v;
-      bp[(k + p) * n + j] = x.d;
-      b_moves = b_moves || x.d != T(0);
+  }
+  const std::size_t b_rows = trans_b ? n : k, b_cols = trans_b ? k : n;
+  for (std::size_t r = 0; r < b_rows; ++r) {
+    const ::tapeless::detail::dual<T>* row = b + r * ldb;
+    T* v = trans_b ? bp + r * 2 * k : bp + r * n;
+    T* d = trans_b ? bp + r * 2 * k + k : bp + (k + r) * n;
+    for (std::size_t q = 0; q < b_cols; ++q) {
+      v[q] = row[q].v;
+      d[q] = row[q].d;
+      b_moves = b_moves || row[q].d != T(0);
     }
+  }
+  // Value and derivative planes and their leading dimensions; the whole buffers read with
+  // inner extent 2k.
+  const T* av = trans_a ? ap + k * m : ap + k;
+  const T* ad = ap;
+  const std::size_t lda_plane = trans_a ? m : 2 * k;
+  const T* bv = bp;
+  const T* bd = trans_b ? bp + k : bp + k * n;
+  const std::size_t ldb_plane = trans_b ? 2 * k : n;
   const T one = alpha.v;
-  gemm(false, false, m, n, k, one, ap + k, 2 * k, bp, n, T(0), cv, n);
-  if (a_moves && b_moves) gemm(false, false, m, n, 2 * k, one, ap, 2 * k, bp, n, T(0), cd, n);
-  else if (a_moves) gemm(false, false, m, n, k, one, ap, 2 * k, bp, n, T(0), cd, n);
-  else if (b_moves) gemm(false, false, m, n, k, one, ap + k, 2 * k, bp + k * n, n, T(0), cd, n);
+  gemm(trans_a, trans_b, m, n, k, one, av, lda_plane, bv, ldb_plane, T(0), cv, n);
+  if (a_moves && b_moves) gemm(trans_a, trans_b, m, n, 2 * k, one, ad, lda_plane, bv, ldb_plane, T(0), cd, n);
+  else if (a_moves) gemm(trans_a, trans_b, m, n, k, one, ad, lda_plane, bv, ldb_plane, T(0), cd, n);
+  else if (b_moves) gemm(trans_a, trans_b, m, n, k, one, av, lda_plane, bd, ldb_plane, T(0), cd, n);
   else std::fill(cd, cd + m * n, T(0));
   for (std::size_t i = 0; i < m; ++i)
     for (std::size_t j = 0; j < n; ++j) {

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstddef>
 #include <string_view>
+#include <type_traits>
 
 #include "../detail/math.hpp"
 #include "elementwise.hpp"
@@ -30,13 +31,21 @@ struct pow : elementwise_binary {
     if constexpr (K == 0) return g * partial_base(a, b);
     else return g * partial_exponent(y, a, b);
   }
-  /// A term whose tangent is zero is left out, not multiplied by 0: a constant exponent of a
-  /// negative base has no ln a term (NaN there).
+  /// A term whose tangent is zero is left out, not multiplied by 0 (and, on numbers, not
+  /// computed: in a constant expression a NaN is an error): a constant exponent of a negative
+  /// base has no ln a term.
   static constexpr auto jvp(const auto& y, const auto& a, const auto& b, const auto& da, const auto& db) {
     using detail::math::filled_like;
     using detail::math::select;
-    return select(da == 0, filled_like(y, 0), partial_base(a, b) * da) +
-           select(db == 0, filled_like(y, 0), partial_exponent(y, a, b) * db);
+    if constexpr (std::is_arithmetic_v<std::remove_cvref_t<decltype(y)>>) {
+      auto d = filled_like(y, 0);
+      if (da != 0) d += partial_base(a, b) * da;
+      if (db != 0) d += partial_exponent(y, a, b) * db;
+      return d;
+    } else {
+      return select(da == 0, filled_like(y, 0), partial_base(a, b) * da) +
+             select(db == 0, filled_like(y, 0), partial_exponent(y, a, b) * db);
+    }
   }
 };
 }  // namespace ops

@@ -3,33 +3,15 @@
 // against central differences of the gradient (tl::compile) along the same direction.
 #include <cmath>
 #include <cstdio>
-#include <tapeless/tapeless.hpp>
-#include <xtensor/xtensor.hpp>
 
-#include "w1_common.hpp"
+#include "w1_second_order.hpp"
 
 namespace tl = tapeless;
-
-namespace {
-constexpr auto x = tl::input<"x", tl::shape<w1::N, w1::D_in>>;
-constexpr auto y = tl::input<"y", tl::shape<w1::N, w1::D_out>>;
-constexpr auto w1p = tl::param<"w1", tl::shape<w1::D_in, w1::H>>;
-constexpr auto w2p = tl::param<"w2", tl::shape<w1::H, w1::D_out>>;
-constexpr auto loss = tl::sum(tl::square(tl::matmul(tl::relu(tl::matmul(x, w1p)), w2p) - y));
-
-xt::xtensor<double, 2> matrix(const std::vector<double>& v, std::size_t rows, std::size_t cols) {
-  xt::xtensor<double, 2> m = xt::xtensor<double, 2>::from_shape({rows, cols});
-  std::copy(v.begin(), v.end(), m.begin());
-  return m;
-}
-}  // namespace
+using namespace w1::second;
 
 int main() {
-  const auto& d = w1::shared_data<double>();
-  const auto X = matrix(d.x, w1::N, w1::D_in), Y = matrix(d.y, w1::N, w1::D_out);
-  const auto W1 = matrix(d.w1, w1::D_in, w1::H), W2 = matrix(d.w2, w1::H, w1::D_out);
-  const auto V1 = matrix(w1::direction(w1::D_in * w1::H, 5), w1::D_in, w1::H);
-  const auto V2 = matrix(w1::direction(w1::H * w1::D_out, 6), w1::H, w1::D_out);
+  const problem p;
+  const auto &X = p.X, &Y = p.Y, &W1 = p.W1, &W2 = p.W2, &V1 = p.V1, &V2 = p.V2;
   auto h = tl::hvp(loss, tl::wrt(w1p, w2p));
   const auto r = h(x = X, y = Y, w1p = W1, w2p = W2, tl::along(V1, V2));
   // <v, H v> against <v, (g(w + e v) - g(w - e v)) / 2e>; the loss is quadratic in w2 and

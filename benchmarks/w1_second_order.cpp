@@ -9,35 +9,12 @@
 // = w1::second_order_steps evaluations; times are reported per evaluation.
 #include <benchmark/benchmark.h>
 
-#include <algorithm>
-#include <tapeless/tapeless.hpp>
-#include <xtensor/xtensor.hpp>
-
-#include "w1_common.hpp"
+#include "w1_second_order.hpp"
 
 namespace tl = tapeless;
+using namespace w1::second;
 
 namespace {
-
-constexpr auto x = tl::input<"x", tl::shape<w1::N, w1::D_in>>;
-constexpr auto y = tl::input<"y", tl::shape<w1::N, w1::D_out>>;
-constexpr auto w1p = tl::param<"w1", tl::shape<w1::D_in, w1::H>>;
-constexpr auto w2p = tl::param<"w2", tl::shape<w1::H, w1::D_out>>;
-constexpr auto loss = tl::sum(tl::square(tl::matmul(tl::relu(tl::matmul(x, w1p)), w2p) - y));
-
-xt::xtensor<double, 2> matrix(const std::vector<double>& v, std::size_t rows, std::size_t cols) {
-  xt::xtensor<double, 2> m = xt::xtensor<double, 2>::from_shape({rows, cols});
-  std::copy(v.begin(), v.end(), m.begin());
-  return m;
-}
-
-struct problem {
-  const w1::data<double>& d = w1::shared_data<double>();
-  xt::xtensor<double, 2> X = matrix(d.x, w1::N, w1::D_in), Y = matrix(d.y, w1::N, w1::D_out);
-  xt::xtensor<double, 2> W1 = matrix(d.w1, w1::D_in, w1::H), W2 = matrix(d.w2, w1::H, w1::D_out);
-  xt::xtensor<double, 2> V1 = matrix(w1::direction(w1::D_in * w1::H, 5), w1::D_in, w1::H);
-  xt::xtensor<double, 2> V2 = matrix(w1::direction(w1::H * w1::D_out, 6), w1::H, w1::D_out);
-};
 
 template <class F>
 void run(benchmark::State& state, F&& evaluate) {

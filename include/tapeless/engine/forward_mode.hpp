@@ -57,6 +57,24 @@ constexpr std::size_t direction_count() {
   return n;
 }
 
+/// Whether a step's arguments hold exactly one tl::along, with W directions.
+template <std::size_t W, class... A>
+inline constexpr bool one_direction_per_leaf = direction_count<A...>() == W && (std::size_t{is_along_v<A>} + ... + 0) == 1;
+
+/// A jvp or hvp step's call: checks the bindings in the name of Api, then runs the dual plan
+/// along the call's directions. False when the call was rejected (and reported).
+template <engine::detail::entry Api, std::size_t W, class Step, class E, class... A>
+bool run_along(Step& step, const E& expr, const A&... args) {
+  if constexpr (one_direction_per_leaf<W, A...>) {
+    const auto b = bindings_without_direction(args...);
+    if constexpr (engine::detail::check_bindings<Api, E, std::remove_cvref_t<decltype(b)>>()) {
+      step.run(expr, b, engine::tensor::directions_of<typename E::value_type>(direction_argument(args...)));
+      return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace detail
 
 /// J v of a tensor graph along directions of its wrt leaves: one forward sweep on dual numbers.
@@ -82,17 +100,13 @@ class jvp_step {
 
   template <class... A>
   result operator()(const A&... args) & {
-    constexpr bool one = detail::direction_count<A...>() == sizeof...(Wrt) && (std::size_t{is_along_v<A>} + ... + 0) == 1;
-    static_assert(one, "tapeless::jvp: pass the bindings and one tl::along(v...) with a direction per wrt leaf, "
-                       "in the order of tl::wrt(...)");
-    if constexpr (one) {
-      const auto b = detail::bindings_without_direction(args...);
-      if constexpr (engine::detail::check_bindings<engine::detail::entry::jvp, E, std::remove_cvref_t<decltype(b)>>()) {
-        s_.run(expr_, b, engine::tensor::directions_of<value_type>(detail::direction_argument(args...)));
-        const auto& l = s_.state().value_layout(step_type::root);
-        step_type::template unpack<0, E::shape_type::rank>(l, value_);
-        step_type::template unpack<1, E::shape_type::rank>(l, tangent_);
-      }
+    static_assert(detail::one_direction_per_leaf<sizeof...(Wrt), A...>,
+                  "tapeless::jvp: pass the bindings and one tl::along(v...) with a direction per wrt leaf, in the "
+                  "order of tl::wrt(...)");
+    if (detail::run_along<engine::detail::entry::jvp, sizeof...(Wrt)>(s_, expr_, args...)) {
+      const auto& l = s_.state().value_layout(step_type::root);
+      step_type::template unpack<0, E::shape_type::rank>(l, value_);
+      step_type::template unpack<1, E::shape_type::rank>(l, tangent_);
     }
     return result{*this};
   }
@@ -144,16 +158,10 @@ class hvp_step {
 
   template <class... A>
   result operator()(const A&... args) & {
-    constexpr bool one = detail::direction_count<A...>() == sizeof...(Wrt) && (std::size_t{is_along_v<A>} + ... + 0) == 1;
-    static_assert(one, "tapeless::hvp: pass the bindings and one tl::along(v...) with a direction per wrt leaf, "
-                       "in the order of tl::wrt(...)");
-    if constexpr (one) {
-      const auto b = detail::bindings_without_direction(args...);
-      if constexpr (engine::detail::check_bindings<engine::detail::entry::hvp, E, std::remove_cvref_t<decltype(b)>>()) {
-        s_.run(expr_, b, engine::tensor::directions_of<value_type>(detail::direction_argument(args...)));
-        read_out();
-      }
-    }
+    static_assert(detail::one_direction_per_leaf<sizeof...(Wrt), A...>,
+                  "tapeless::hvp: pass the bindings and one tl::along(v...) with a direction per wrt leaf, in the "
+                  "order of tl::wrt(...)");
+    if (detail::run_along<engine::detail::entry::hvp, sizeof...(Wrt)>(s_, expr_, args...)) read_out();
     return result{*this};
   }
   template <class... A>

@@ -1,6 +1,8 @@
 // compile(loss, wrt(...)): a step object that owns its workspace.
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <type_traits>
+#include <xtensor/xtensor.hpp>
 #include <tapeless/tapeless.hpp>
 
 namespace tl = tapeless;
@@ -51,4 +53,40 @@ TEST_CASE("a compiled step works in constant expressions", "[engine][compile]") 
     return step(s = 2.0).grad(s);
   }();
   STATIC_REQUIRE(g == 7.0);
+}
+
+namespace {
+template <class S>
+inline constexpr bool is_step_v = false;
+template <class E, class P>
+inline constexpr bool is_step_v<tl::step<E, P>> = true;
+
+constexpr auto tx = tl::input<"tx", tl::shape<3>>;
+constexpr auto tw = tl::param<"tw", tl::shape<3>>;
+constexpr auto tloss = tl::sum(tl::square(tw * tx));
+}  // namespace
+
+TEST_CASE("every compiled computation is one step type over an executor policy", "[engine][compile]") {
+  // Scalar and tensor graphs, with and without gradients, and the forward-mode steps.
+  STATIC_REQUIRE(is_step_v<decltype(tl::compile(loss, tl::wrt(w, b)))>);
+  STATIC_REQUIRE(is_step_v<decltype(tl::compile(tloss, tl::wrt(tw)))>);
+  STATIC_REQUIRE(is_step_v<decltype(tl::compile(tloss))>);
+  STATIC_REQUIRE(is_step_v<decltype(tl::jvp(tloss, tl::wrt(tw)))>);
+  STATIC_REQUIRE(is_step_v<decltype(tl::hvp(tloss, tl::wrt(tw)))>);
+  STATIC_REQUIRE(std::is_same_v<decltype(tl::compile(loss, tl::wrt(w)))::policy_type, tl::engine::scalar_policy<std::remove_cvref_t<decltype(loss)>, std::remove_cvref_t<decltype(w)>>>);
+
+  // One path: the same step answers as tl::grad, tl::value and tl::derivative do.
+  xt::xtensor<double, 1> X{1.0, -2.0, 0.5}, W{0.3, 0.1, -1.0};
+  auto step = tl::compile(tloss, tl::wrt(tw));
+  const auto r = step(tx = X, tw = W);
+  const xt::xtensor<double, 1> g = tl::grad(tloss, tw).at(tx = X, tw = W);
+  CHECK(r.value() == tl::value(tloss, tx = X, tw = W));
+  for (std::size_t i = 0; i < 3; ++i) {
+    CHECK(r.grad(tw)(i) == g(i));
+    CHECK(g(i) == Approx(2 * W(i) * X(i) * X(i)));  // d/dw (w x)^2
+  }
+  const auto d = tl::derivative(loss, w).at(x = 2.0, y = 1.0, w = 0.7, b = -0.2);
+  auto scalar_step = tl::compile(loss, tl::wrt(w));
+  CHECK(d == scalar_step(x = 2.0, y = 1.0, w = 0.7, b = -0.2).grad(w));
+  CHECK(d == Approx(2 * (0.7 * 2.0 - 0.2 - 1.0) * 2.0));
 }

@@ -80,6 +80,14 @@ constexpr void report_unbound_leaf() {
                   "`leaf = data` for every leaf");
 }
 
+/// A call of a step that is about to be destroyed: its result would read a freed workspace.
+template <entry Api, class... A>
+constexpr void report_temporary_step() {
+  TAPELESS_REPORT(Api, diagnostics::always_false<A...>,
+                  "call a named step (auto step = ...; step(...)); the result reads the step's workspace, "
+                  "which a temporary step takes with it");
+}
+
 template <class Root>
 constexpr bool check_names() {
   constexpr bool unique = !graph::graph_v<Root>.name_conflict;

@@ -40,17 +40,12 @@ struct derivative_function {
   template <class... B>
   [[nodiscard]] constexpr auto at(const B&... data) const {
     using T = typename E::value_type;
-    const auto b = detail::as_bindings(data...);
-    if constexpr (engine::detail::check_bindings<engine::detail::entry::derivative, E, std::remove_cvref_t<decltype(b)>>()) {
-      engine::workspace_for<E> w;
-      engine::forward(expr, b, w);
-      std::array<T, graph::node_count_v<E>> tangent{};
-      tangent[engine::wrt_ids_v<E, Leaf>[0]] = T(1);
-      engine::run_tangent(engine::forward_program_t<E>{}, w.value, tangent);
-      return tangent[graph::node_count_v<E> - 1];
-    } else {
-      return T{};
-    }
+    step_for<E> s(expr);
+    if (!s.template run<engine::detail::entry::derivative>(detail::as_bindings(data...))) return T{};
+    std::array<T, graph::node_count_v<E>> tangent{};
+    tangent[engine::wrt_ids_v<E, Leaf>[0]] = T(1);
+    engine::run_tangent(engine::forward_program_t<E>{}, s.policy().workspace().value, tangent);
+    return tangent[graph::node_count_v<E> - 1];
   }
 };
 
@@ -60,20 +55,15 @@ template <class E, class Leaf>
 class tensor_derivative_function {
  public:
   using T = typename E::value_type;
-  explicit tensor_derivative_function(const E& e) : expr_(e), jacobian_(e) {}
+  explicit tensor_derivative_function(const E& e) : forward_(e), jacobian_(e) {}
 
   template <class... B>
   [[nodiscard]] auto at(const B&... data) {
     if constexpr (Leaf::shape_type::rank == 0) {
-      const auto b = detail::as_bindings(data...);
-      T d{};
-      if constexpr (engine::detail::check_bindings<engine::detail::entry::derivative, E, std::remove_cvref_t<decltype(b)>>()) {
-        std::array<engine::tensor::direction_data<T>, 1> dir{};
-        dir[0].number = T(1);
-        forward_.run(expr_, b, dir);
-        d = forward_.state().value_layout(forward_type::root).data->d;
-      }
-      return d;
+      std::array<engine::tensor::direction_data<T>, 1> dir{};
+      dir[0].number = T(1);
+      if (!forward_.template run<engine::detail::entry::derivative>(detail::as_bindings(data...), dir)) return T{};
+      return T(forward_.last().tangent());
     } else {
       return jacobian_.at(data...);
     }
@@ -84,9 +74,7 @@ class tensor_derivative_function {
   }
 
  private:
-  using forward_type = engine::tensor::dual_step<E, false, Leaf>;
-  E expr_;
-  forward_type forward_;
+  jvp_step<E, Leaf> forward_;
   jacobian_function<E, Leaf> jacobian_;
 };
 

@@ -23,182 +23,169 @@
 
 namespace tapeless {
 
+template <class... V>
+inline constexpr bool is_call_option_v<along_list<V...>> = true;
+template <class T, std::size_t W>
+inline constexpr bool is_call_option_v<std::array<engine::tensor::direction_data<T>, W>> = true;
+
 namespace detail {
 
 template <class A>
-constexpr auto keep_non_direction(const A& a) {
-  if constexpr (is_along_v<A>) return std::tuple<>{};
-  else return std::tuple<const A&>(a);
-}
+inline constexpr std::size_t directions_in = 0;
+template <class... V>
+inline constexpr std::size_t directions_in<along_list<V...>> = sizeof...(V);
+template <class T, std::size_t W>
+inline constexpr std::size_t directions_in<std::array<engine::tensor::direction_data<T>, W>> = W;
 
-/// The call's bindings (everything but the tl::along argument).
-template <class... A>
-constexpr auto bindings_without_direction(const A&... args) {
-  return std::apply([](const auto&... b) { return as_bindings(b...); }, std::tuple_cat(keep_non_direction(args)...));
-}
-
-/// The call's one tl::along argument.
-template <class... A>
-const auto& direction_argument(const A&... args) {
-  return std::get<0>(std::tuple_cat([](const auto& a) {
-    if constexpr (is_along_v<std::remove_cvref_t<decltype(a)>>) return std::tuple<decltype(a)>(a);
-    else return std::tuple<>{};
-  }(args)...));
-}
-
-template <class... A>
-constexpr std::size_t direction_count() {
-  std::size_t n = 0;
-  (
-      [&] {
-        if constexpr (is_along_v<A>) n = std::tuple_size_v<decltype(std::declval<A>().items)>;
-      }(),
-      ...);
-  return n;
-}
-
-/// Whether a step's arguments hold exactly one tl::along, with W directions.
+/// Whether a step's arguments hold exactly one set of directions (tl::along, or direction data
+/// made at run time), with W directions.
 template <std::size_t W, class... A>
-inline constexpr bool one_direction_per_leaf = direction_count<A...>() == W && (std::size_t{is_along_v<A>} + ... + 0) == 1;
+inline constexpr bool one_direction_per_leaf =
+    (std::size_t{is_call_option_v<A>} + ... + 0) == 1 && (directions_in<A> + ... + 0) == W;
 
-/// A jvp or hvp step's call: checks the bindings in the name of Api, then runs the dual plan
-/// along the call's directions. False when the call was rejected (and reported).
-template <engine::detail::entry Api, std::size_t W, class Step, class E, class... A>
-bool run_along(Step& step, const E& expr, const A&... args) {
-  if constexpr (one_direction_per_leaf<W, A...>) {
-    const auto b = bindings_without_direction(args...);
-    if constexpr (engine::detail::check_bindings<Api, E, std::remove_cvref_t<decltype(b)>>()) {
-      step.run(expr, b, engine::tensor::directions_of<typename E::value_type>(direction_argument(args...)));
-      return true;
-    }
-  }
-  return false;
+/// The call's directions as run-time data.
+template <class T, class A>
+constexpr auto directions_argument(const A& a) {
+  if constexpr (is_along_v<A>) return std::tuple{engine::tensor::directions_of<T>(a)};
+  else if constexpr (is_call_option_v<A>) return std::tuple<const A&>{a};
+  else return std::tuple<>{};
+}
+template <class T, class... A>
+constexpr auto directions_of_call(const A&... args) {
+  return std::get<0>(std::tuple_cat(directions_argument<T>(args)...));
 }
 
 }  // namespace detail
 
+namespace engine::tensor {
+
+/// The checks of a step that runs along directions, in the name of Api.
+template <engine::detail::entry Api, std::size_t W, class... A>
+constexpr bool accepts_directions() {
+  constexpr bool ok = ::tapeless::detail::one_direction_per_leaf<W, A...>;
+  if constexpr (Api == engine::detail::entry::hvp)
+    static_assert(ok, "tapeless::hvp: pass the bindings and one tl::along(v...) with a direction per wrt leaf, in the "
+                      "order of tl::wrt(...)");
+  else
+    static_assert(ok, "tapeless::jvp: pass the bindings and one tl::along(v...) with a direction per wrt leaf, in the "
+                      "order of tl::wrt(...)");
+  return ok;
+}
+
 /// J v of a tensor graph along directions of its wrt leaves: one forward sweep on dual numbers.
 template <class E, class... Wrt>
-class jvp_step {
+class jvp_policy {
  public:
   using value_type = typename E::value_type;
   using output_type = owned_tensor_t<value_type, E>;
+  using dual_type = dual_step<E, false, Wrt...>;
+  static constexpr engine::detail::entry api = engine::detail::entry::jvp;
+  static constexpr std::size_t value_buffers = dual_type::executor_type::P.value_buffers;
+  static constexpr std::size_t adjoint_buffers = dual_type::executor_type::P.adjoint_buffers;
 
-  explicit jvp_step(const E& e) : expr_(e) {}
+  template <engine::detail::entry Api, class... A>
+  static constexpr bool accepts() {
+    return accepts_directions<Api, sizeof...(Wrt), A...>();
+  }
+
+  template <class Bindings, class... A>
+  void run(const E& expr, const Bindings& b, const A&... args) {
+    s_.run(expr, b, ::tapeless::detail::directions_of_call<value_type>(args...));
+    const auto& l = s_.state().value_layout(dual_type::root);
+    dual_type::template unpack<0, E::shape_type::rank>(l, value_);
+    dual_type::template unpack<1, E::shape_type::rank>(l, tangent_);
+  }
 
   class result {
    public:
-    explicit result(const jvp_step& s) : s_(&s) {}
+    explicit result(const jvp_policy& p) : p_(&p) {}
     /// The value of the expression (owned by the step; valid until its next call).
-    [[nodiscard]] const output_type& value() const { return s_->value_; }
+    [[nodiscard]] const output_type& value() const { return p_->value_; }
     /// The directional derivative J v, of the expression's shape.
-    [[nodiscard]] const output_type& tangent() const { return s_->tangent_; }
+    [[nodiscard]] const output_type& tangent() const { return p_->tangent_; }
 
    private:
-    const jvp_step* s_;
+    const jvp_policy* p_;
   };
 
-  template <class... A>
-  result operator()(const A&... args) & {
-    static_assert(detail::one_direction_per_leaf<sizeof...(Wrt), A...>,
-                  "tapeless::jvp: pass the bindings and one tl::along(v...) with a direction per wrt leaf, in the "
-                  "order of tl::wrt(...)");
-    if (detail::run_along<engine::detail::entry::jvp, sizeof...(Wrt)>(s_, expr_, args...)) {
-      const auto& l = s_.state().value_layout(step_type::root);
-      step_type::template unpack<0, E::shape_type::rank>(l, value_);
-      step_type::template unpack<1, E::shape_type::rank>(l, tangent_);
-    }
-    return result{*this};
-  }
-  template <class... A>
-  result operator()(const A&...) && {
-    static_assert(diagnostics::always_false<A...>,
-                  "tapeless::jvp: call a named step (auto step = tl::jvp(...); step(...)); the result reads the "
-                  "step, which a temporary step takes with it");
-    return result{*this};
-  }
+  [[nodiscard]] std::size_t workspace_elements() const { return s_.state().workspace_elements(); }
 
  private:
-  using step_type = engine::tensor::dual_step<E, false, Wrt...>;
-  E expr_;
-  step_type s_;
+  dual_type s_;
   output_type value_{}, tangent_{};
 };
 
 /// The value, the gradient and H v of a scalar tensor graph: forward over reverse.
 template <class E, class... Wrt>
-class hvp_step {
+class hvp_policy {
  public:
   using value_type = typename E::value_type;
+  using dual_type = dual_step<E, true, Wrt...>;
+  static constexpr engine::detail::entry api = engine::detail::entry::hvp;
+  static constexpr std::size_t value_buffers = dual_type::executor_type::P.value_buffers;
+  static constexpr std::size_t adjoint_buffers = dual_type::executor_type::P.adjoint_buffers;
   template <class Leaf>
   static constexpr std::size_t wrt_index = gradients<value_type, Wrt...>::template index_of<Leaf>;
 
-  explicit hvp_step(const E& e) : expr_(e) {}
-
-  class result {
-   public:
-    explicit result(const hvp_step& s) : s_(&s) {}
-    [[nodiscard]] value_type value() const { return s_->value_; }
-    /// The gradient with respect to `leaf` (owned by the step; valid until its next call).
-    template <class Leaf>
-    [[nodiscard]] const auto& grad(const Leaf&) const {
-      static_assert(wrt_index<Leaf> < sizeof...(Wrt), "tapeless::hvp: this leaf is not in tl::wrt(...)");
-      return std::get<(wrt_index<Leaf> < sizeof...(Wrt) ? wrt_index<Leaf> : 0)>(s_->grad_);
-    }
-    /// The Hessian-vector product's block of `leaf`: sum over k of d²f / (d leaf d w_k) v_k.
-    template <class Leaf>
-    [[nodiscard]] const auto& hvp(const Leaf&) const {
-      static_assert(wrt_index<Leaf> < sizeof...(Wrt), "tapeless::hvp: this leaf is not in tl::wrt(...)");
-      return std::get<(wrt_index<Leaf> < sizeof...(Wrt) ? wrt_index<Leaf> : 0)>(s_->hvp_);
-    }
-
-   private:
-    const hvp_step* s_;
-  };
-
-  template <class... A>
-  result operator()(const A&... args) & {
-    static_assert(detail::one_direction_per_leaf<sizeof...(Wrt), A...>,
-                  "tapeless::hvp: pass the bindings and one tl::along(v...) with a direction per wrt leaf, in the "
-                  "order of tl::wrt(...)");
-    if (detail::run_along<engine::detail::entry::hvp, sizeof...(Wrt)>(s_, expr_, args...)) read_out();
-    return result{*this};
-  }
-  template <class... A>
-  result operator()(const A&...) && {
-    static_assert(diagnostics::always_false<A...>,
-                  "tapeless::hvp: call a named step (auto step = tl::hvp(...); step(...)); the result reads the "
-                  "step, which a temporary step takes with it");
-    return result{*this};
+  template <engine::detail::entry Api, class... A>
+  static constexpr bool accepts() {
+    return accepts_directions<Api, sizeof...(Wrt), A...>();
   }
 
-  /// Runs the plan with directions given as run-time data (tl::hessian's unit vectors).
-  template <class Bindings>
-  void run(const Bindings& b, const std::array<engine::tensor::direction_data<value_type>, sizeof...(Wrt)>& dir) {
-    s_.run(expr_, b, dir);
-    read_out();
-  }
-  const auto& hvp_blocks() const { return hvp_; }
-
- private:
-  using step_type = engine::tensor::dual_step<E, true, Wrt...>;
-
-  void read_out() {
-    value_ = s_.state().value_layout(step_type::root).data->v;
+  template <class Bindings, class... A>
+  void run(const E& expr, const Bindings& b, const A&... args) {
+    s_.run(expr, b, ::tapeless::detail::directions_of_call<value_type>(args...));
+    value_ = s_.state().value_layout(dual_type::root).data->v;
     [&]<std::size_t... K>(std::index_sequence<K...>) {
-      ((step_type::template unpack<0, Wrt::shape_type::rank>(s_.state().adjoint_layout(step_type::ids[K]),
+      ((dual_type::template unpack<0, Wrt::shape_type::rank>(s_.state().adjoint_layout(dual_type::ids[K]),
                                                              std::get<K>(grad_)),
-        step_type::template unpack<1, Wrt::shape_type::rank>(s_.state().adjoint_layout(step_type::ids[K]),
+        dual_type::template unpack<1, Wrt::shape_type::rank>(s_.state().adjoint_layout(dual_type::ids[K]),
                                                              std::get<K>(hvp_))),
        ...);
     }(std::index_sequence_for<Wrt...>{});
   }
 
-  E expr_;
-  step_type s_;
+  class result {
+   public:
+    explicit result(const hvp_policy& p) : p_(&p) {}
+    [[nodiscard]] value_type value() const { return p_->value_; }
+    /// The gradient with respect to `leaf` (owned by the step; valid until its next call).
+    template <class Leaf>
+    [[nodiscard]] const auto& grad(const Leaf&) const {
+      static_assert(wrt_index<Leaf> < sizeof...(Wrt), "tapeless::hvp: this leaf is not in tl::wrt(...)");
+      return std::get<(wrt_index<Leaf> < sizeof...(Wrt) ? wrt_index<Leaf> : 0)>(p_->grad_);
+    }
+    /// The Hessian-vector product's block of `leaf`: sum over k of d²f / (d leaf d w_k) v_k.
+    template <class Leaf>
+    [[nodiscard]] const auto& hvp(const Leaf&) const {
+      static_assert(wrt_index<Leaf> < sizeof...(Wrt), "tapeless::hvp: this leaf is not in tl::wrt(...)");
+      return std::get<(wrt_index<Leaf> < sizeof...(Wrt) ? wrt_index<Leaf> : 0)>(p_->hvp_);
+    }
+
+   private:
+    const hvp_policy* p_;
+  };
+
+  /// The H v blocks of the last call, in wrt order.
+  const auto& hvp_blocks() const { return hvp_; }
+  [[nodiscard]] std::size_t workspace_elements() const { return s_.state().workspace_elements(); }
+
+ private:
+  dual_type s_;
   value_type value_{};
   std::tuple<owned_tensor_t<value_type, Wrt>...> grad_{}, hvp_{};
 };
+
+}  // namespace engine::tensor
+
+/// A J v step of a tensor graph: `step(bindings..., tl::along(v...))` gives .value(), .tangent().
+template <class E, class... Wrt>
+using jvp_step = step<E, engine::tensor::jvp_policy<E, Wrt...>>;
+
+/// An H v step of a scalar tensor graph: `step(bindings..., tl::along(v...))` gives .value(),
+/// .grad(w), .hvp(w).
+template <class E, class... Wrt>
+using hvp_step = step<E, engine::tensor::hvp_policy<E, Wrt...>>;
 
 /// A step with its directions given up front: called with the bindings alone.
 template <class Step, class... V>
@@ -240,7 +227,7 @@ class jacobian_function {
   using T = typename E::value_type;
   static constexpr std::size_t out_rank = E::shape_type::rank, in_rank = Leaf::shape_type::rank;
 
-  explicit jacobian_function(const E& e) : expr_(e), reverse_(e) {}
+  explicit jacobian_function(const E& e) : reverse_(e), forward_(e) {}
 
   template <class... B>
   [[nodiscard]] xt::xtensor<T, out_rank + in_rank> at(const B&... data) {
@@ -253,17 +240,18 @@ class jacobian_function {
       std::array<engine::tensor::direction_data<T>, 1> dir{};
       unit_.assign(n_in, T(0));
       set_direction(dir[0], w);
-      forward_.run(expr_, b, dir);
-      const auto& out = forward_.state().value_layout(forward_type::root);
+      forward_.template run<engine::detail::entry::jacobian>(b, dir);
+      [[maybe_unused]] const auto& out = forward_.last().value();
       std::array<std::size_t, out_rank + in_rank> shape{};
       std::size_t n_out = 1;
-      for (std::size_t d = 0; d < out_rank; ++d) n_out *= shape[d] = out.ext[d];
+      if constexpr (out_rank > 0)
+        for (std::size_t d = 0; d < out_rank; ++d) n_out *= shape[d] = out.shape()[d];
       if constexpr (in_rank > 0)
         for (std::size_t d = 0; d < in_rank; ++d) shape[out_rank + d] = w.extents[d];
       j = xt::xtensor<T, out_rank + in_rank>::from_shape(shape);
       if (n_out <= n_in) {
         std::array<std::size_t, out_rank> out_shape{};
-        for (std::size_t d = 0; d < out_rank; ++d) out_shape[d] = out.ext[d];
+        for (std::size_t d = 0; d < out_rank; ++d) out_shape[d] = shape[d];
         seed_.assign(n_out, T(0));
         for (std::size_t r = 0; r < n_out; ++r) {
           seed_[r] = T(1);
@@ -273,13 +261,12 @@ class jacobian_function {
           seed_[r] = T(0);
         }
       } else {
-        owned_tensor_t<T, E> column{};
         for (std::size_t c = 0; c < n_in; ++c) {
           unit_[c] = T(1);
           set_direction(dir[0], w);
           if constexpr (in_rank == 0) dir[0].number = T(1);
-          forward_.run(expr_, b, dir);
-          forward_type::template unpack<1, out_rank>(forward_.state().value_layout(forward_type::root), column);
+          forward_.template run<engine::detail::entry::jacobian>(b, dir);
+          const auto& column = forward_.last().tangent();
           for (std::size_t r = 0; r < n_out; ++r) {
             if constexpr (out_rank == 0) j.data()[r * n_in + c] = column;
             else j.data()[r * n_in + c] = column.data()[r];
@@ -296,8 +283,6 @@ class jacobian_function {
   }
 
  private:
-  using forward_type = engine::tensor::dual_step<E, false, Leaf>;
-
   template <class V>
   void set_direction(engine::tensor::direction_data<T>& d, const V& w) {
     if constexpr (in_rank > 0) {
@@ -310,16 +295,16 @@ class jacobian_function {
   template <class Bindings, std::size_t R>
   auto sweep_reverse(const Bindings& b, const std::array<std::size_t, R>& out_shape) {
     if constexpr (R == 0) {
-      return reverse_(b);
+      reverse_.template run<engine::detail::entry::jacobian>(b);
     } else {
       tensor_view<T, R> s{seed_.data(), out_shape};
-      return reverse_(b, seed_gradient<T, R>{s});
+      reverse_.template run<engine::detail::entry::jacobian>(b, seed_gradient<T, R>{s});
     }
+    return reverse_.last();
   }
 
-  E expr_;
   compiled_tensor<E, Leaf> reverse_;
-  forward_type forward_;
+  jvp_step<E, Leaf> forward_;
   std::vector<T> unit_, seed_;
 };
 
@@ -361,13 +346,13 @@ class tensor_hessian_function {
         for (std::size_t e = 0; e < count[k]; ++e, ++c) {
           units_[c] = T(1);
           dir[k].number = T(1);
-          step_.run(b, dir);
+          step_.template run<engine::detail::entry::hessian>(b, dir);
           units_[c] = T(0);
           dir[k].number = T(0);
           [&]<std::size_t... K>(std::index_sequence<K...>) {
             (
                 [&] {
-                  const auto& block = std::get<K>(step_.hvp_blocks());
+                  const auto& block = std::get<K>(step_.policy().hvp_blocks());
                   if constexpr (Wrt::shape_type::rank == 0) h(first[K], c) = block;
                   else
                     for (std::size_t r = 0; r < count[K]; ++r) h(first[K] + r, c) = block.data()[r];

@@ -8,7 +8,10 @@
 
 #include "../detail/dual.hpp"
 #include "bindings.hpp"
+#include "checks.hpp"
 #include "program.hpp"
+#include "result.hpp"
+#include "step.hpp"
 
 namespace tapeless::engine {
 
@@ -81,5 +84,73 @@ template <class... Steps, class T, std::size_t N>
 constexpr void run_backward(program<Steps...>, scalar_workspace<T, N>& w) {
   (execute_backward(Steps{}, w), ...);
 }
+
+template <class Root>
+using workspace_for = scalar_workspace<typename Root::value_type, graph::node_count_v<Root>>;
+
+template <class Root, class Bindings>
+constexpr void forward(const Root& root, const Bindings& b, workspace_for<Root>& w) {
+  load_constants(root, constant_program_t<Root>{}, w);
+  run_forward(forward_program_t<Root>{}, w, b);
+}
+
+template <class Root, class... Wrt>
+constexpr void backward(workspace_for<Root>& w) {
+  w.adjoint[graph::node_count_v<Root> - 1] = typename Root::value_type(1);
+  run_backward(backward_program_t<Root, Wrt...>{}, w);
+}
+
+/// The executor of a scalar graph's step: straight-line forward and reverse programs over one
+/// value and one adjoint per node, usable in constant expressions.
+template <class E, class... Wrt>
+class scalar_policy {
+ public:
+  using value_type = typename E::value_type;
+  static constexpr detail::entry api = detail::entry::compile;
+  static constexpr std::size_t nodes = graph::node_count_v<E>;
+  static constexpr std::size_t value_buffers = nodes;
+  static constexpr std::size_t adjoint_buffers = sizeof...(Wrt) > 0 ? nodes : 0;
+
+  template <detail::entry Api, class... A>
+  static constexpr bool accepts() {
+    constexpr bool bindings_only = (!is_call_option_v<A> && ...);
+    static_assert(bindings_only, "tapeless: a scalar graph's step takes bindings only (its output is a number)");
+    return bindings_only;
+  }
+
+  template <class Bindings, class... A>
+  constexpr void run(const E& expr, const Bindings& b, const A&...) {
+    forward(expr, b, w_);
+    if constexpr (sizeof...(Wrt) > 0) backward<E, Wrt...>(w_);
+  }
+
+  /// One call's outcome: the value and the gradients, read from the workspace (valid until the
+  /// next call of the step).
+  class result {
+   public:
+    constexpr explicit result(const scalar_policy& p) : p_(&p) {}
+
+    [[nodiscard]] constexpr value_type value() const { return p_->w_.value[nodes - 1]; }
+
+    template <class Leaf>
+    [[nodiscard]] constexpr value_type grad(const Leaf&) const {
+      constexpr std::size_t k = gradients<value_type, Wrt...>::template index_of<Leaf>;
+      static_assert(k < sizeof...(Wrt),
+                    "tapeless::compile: no gradient was planned for this leaf; list it in tl::wrt(...)");
+      if constexpr (k < sizeof...(Wrt)) return p_->w_.adjoint[wrt_ids_v<E, Wrt...>[k]];
+      else return value_type{};
+    }
+
+   private:
+    const scalar_policy* p_;
+  };
+
+  [[nodiscard]] std::size_t workspace_elements() const { return 2 * nodes; }
+  /// The values and adjoints of the last call, by node id.
+  [[nodiscard]] constexpr const workspace_for<E>& workspace() const noexcept { return w_; }
+
+ private:
+  workspace_for<E> w_{};
+};
 
 }  // namespace tapeless::engine

@@ -45,32 +45,21 @@ struct used_leaves<E, std::tuple<P...>> {
       std::conditional_t<uses_leaf_v<E, typename P::leaf_type>, std::tuple<typename P::leaf_type>, std::tuple<>>{}...));
 };
 
-/// A scalar graph evaluated without gradients (the scalar engine plans gradients only).
-template <class E>
-struct scalar_value_step {
-  E expr;
-  struct result {
-    typename E::value_type v;
-    [[nodiscard]] constexpr typename E::value_type value() const { return v; }
-  };
-  template <class B>
-  constexpr result operator()(const B& b) & {
-    return {tapeless::value(expr, b)};
-  }
-};
-
+/// The step of E with gradients for the leaves L... (none: a forward-only step), built through
+/// tl::compile's checks.
 template <class E, class Tuple>
 struct compiled_for;
-template <class E>
-  requires(!engine::tensor::is_tensor_graph_v<E>)
-struct compiled_for<E, std::tuple<>> {
-  using type = scalar_value_step<E>;
-  static type make(const E& e) { return type{e}; }
-};
 template <class E, class... L>
 struct compiled_for<E, std::tuple<L...>> {
-  using type = decltype(tapeless::compile(std::declval<const E&>(), wrt_list<L...>{}));
-  static type make(const E& e) { return tapeless::compile(e, wrt_list<L...>{}); }
+  using type = step_for<E, L...>;
+  static type make(const E& e) {
+    if constexpr (sizeof...(L) > 0) {
+      return tapeless::compile(e, wrt_list<L...>{});
+    } else {
+      engine::detail::check_names<E>();
+      return type{e};
+    }
+  }
 };
 
 /// The binding of a parameter's value to its leaf.

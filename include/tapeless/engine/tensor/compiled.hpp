@@ -1,7 +1,7 @@
 #pragma once
-// The compiled step of a tensor graph: it owns the executor (plan and workspace) and returns,
-// per call, a result that reads the workspace: r.value(), r.grad(w) as xtensor expressions over
-// the workspace (no copy), r.grad_into(w, out) into caller-owned memory.
+// The step policy of a tensor graph: it owns the executor (plan and workspace) and gives, per
+// call, a result that reads the workspace: r.value(), r.grad(w) as xtensor expressions over the
+// workspace (no copy), r.grad_into(w, out) into caller-owned memory.
 #include <cstddef>
 #include <tuple>
 #include <type_traits>
@@ -13,6 +13,7 @@
 #include "../bindings.hpp"
 #include "../checks.hpp"
 #include "../result.hpp"
+#include "../step.hpp"
 #include "executor.hpp"
 
 namespace tapeless {
@@ -41,19 +42,10 @@ template <class T>
 inline constexpr bool is_seed_v = false;
 template <class T, std::size_t R>
 inline constexpr bool is_seed_v<seed_gradient<T, R>> = true;
+template <class T, std::size_t R>
+inline constexpr bool is_call_option_v<seed_gradient<T, R>> = true;
 
 namespace detail {
-
-template <class A>
-constexpr auto keep_binding(const A& a) {
-  if constexpr (is_seed_v<A>) return std::tuple<>{};
-  else return std::tuple<const A&>(a);
-}
-
-template <class... A>
-constexpr auto bindings_without_seed(const A&... args) {
-  return std::apply([](const auto&... b) { return as_bindings(b...); }, std::tuple_cat(keep_binding(args)...));
-}
 
 /// An xtensor expression over `count` elements of workspace memory, without copying.
 template <class T, std::size_t Rank>
@@ -111,30 +103,58 @@ template <dtype T, class... Extents>
   return {data, {static_cast<std::size_t>(extents)...}};
 }
 
+namespace engine::tensor {
+
+/// The executor of a tensor graph's step: the planned workspace, the fused forward loops and
+/// kernels, and the reverse sweep from a scalar output or a seed gradient.
 template <class E, class... Wrt>
-class compiled_tensor {
+class gradient_policy {
  public:
   using value_type = typename E::value_type;
-  using executor_type = engine::tensor::executor<E, typename E::value_type, Wrt...>;
+  using executor_type = executor<E, value_type, Wrt...>;
+  static constexpr engine::detail::entry api = engine::detail::entry::compile;
   static constexpr std::size_t root = executor_type::root;
   static constexpr std::size_t output_rank = E::shape_type::rank;
-
-  /// Buffers the workspace holds: values of stored nodes (and tie counts), and adjoints.
   static constexpr std::size_t value_buffers = executor_type::P.value_buffers;
   static constexpr std::size_t adjoint_buffers = executor_type::P.adjoint_buffers;
 
-  explicit compiled_tensor(const E& expr) : expr_(expr) {}
+  template <engine::detail::entry Api, class... A>
+  static constexpr bool accepts() {
+    constexpr std::size_t seeds = (std::size_t{is_seed_v<A>} + ... + 0);
+    static_assert(seeds <= 1, "tapeless::compile: pass at most one seed gradient");
+    static_assert(seeds == 1 || output_rank == 0 || sizeof...(Wrt) == 0,
+                  "tapeless::compile: the expression is not a scalar; pass a seed gradient of its shape: "
+                  "step(bindings, tl::seed(g))");
+    return seeds <= 1 && (seeds == 1 || output_rank == 0 || sizeof...(Wrt) == 0);
+  }
+
+  template <class Bindings, class... A>
+  void run(const E& expr, const Bindings& b, const A&... args) {
+    x_.forward(expr, b);
+    if constexpr (sizeof...(Wrt) > 0) {
+      constexpr std::size_t seeds = (std::size_t{is_seed_v<A>} + ... + 0);
+      if constexpr (seeds == 1) {
+        const value_type* seed_data = nullptr;
+        ([&] {
+          if constexpr (is_seed_v<A>) seed_data = seed_of(args);
+        }(), ...);
+        x_.backward(seed_data);
+      } else if constexpr (output_rank == 0) {
+        x_.backward(nullptr);
+      }
+    }
+  }
 
   class result {
    public:
-    explicit result(const executor_type& x) : x_(&x) {}
+    explicit result(const gradient_policy& p) : x_(&p.x_) {}
 
     /// The value of the expression: a number for a scalar, else an xtensor expression over the
     /// workspace (valid until the next step).
     [[nodiscard]] auto value() const {
       const auto& l = x_->value_layout(root);
       if constexpr (output_rank == 0) return *l.data;
-      else return detail::adapt_layout<value_type, output_rank>(l.data, l.ext);
+      else return ::tapeless::detail::adapt_layout<value_type, output_rank>(l.data, l.ext);
     }
 
     template <class Leaf>
@@ -146,10 +166,10 @@ class compiled_tensor {
     [[nodiscard]] auto grad(const Leaf&) const {
       static_assert(wrt_index<Leaf> < sizeof...(Wrt),
                     "tapeless::compile: no gradient was planned for this leaf; list it in tl::wrt(...)");
-      constexpr std::size_t id = engine::wrt_ids_v<E, Wrt...>[wrt_index<Leaf> < sizeof...(Wrt) ? wrt_index<Leaf> : 0];
+      constexpr std::size_t id = wrt_ids_v<E, Wrt...>[wrt_index<Leaf> < sizeof...(Wrt) ? wrt_index<Leaf> : 0];
       const auto& l = x_->adjoint_layout(id);
       if constexpr (Leaf::shape_type::rank == 0) return *l.data;
-      else return detail::adapt_layout<value_type, Leaf::shape_type::rank>(l.data, l.ext);
+      else return ::tapeless::detail::adapt_layout<value_type, Leaf::shape_type::rank>(l.data, l.ext);
     }
 
     /// Copies the gradient with respect to `leaf` into caller-owned memory (an xtensor
@@ -158,72 +178,43 @@ class compiled_tensor {
     void grad_into(const Leaf&, Out&& out) const {
       static_assert(wrt_index<Leaf> < sizeof...(Wrt),
                     "tapeless::compile: no gradient was planned for this leaf; list it in tl::wrt(...)");
-      constexpr std::size_t id = engine::wrt_ids_v<E, Wrt...>[wrt_index<Leaf> < sizeof...(Wrt) ? wrt_index<Leaf> : 0];
+      constexpr std::size_t id = wrt_ids_v<E, Wrt...>[wrt_index<Leaf> < sizeof...(Wrt) ? wrt_index<Leaf> : 0];
       const auto& l = x_->adjoint_layout(id);
-      detail::copy_out<value_type, Leaf::shape_type::rank>("the gradient of leaf \"" + std::string(Leaf::name.view()) + "\"",
-                                                           l.data, l.ext, out);
+      ::tapeless::detail::copy_out<value_type, Leaf::shape_type::rank>(
+          "the gradient of leaf \"" + std::string(Leaf::name.view()) + "\"", l.data, l.ext, out);
     }
 
    private:
     const executor_type* x_;
   };
 
-  /// A step that is about to be destroyed: its result would read a freed workspace.
-  template <class... A>
-  result operator()(const A&...) && {
-    static_assert(diagnostics::always_false<A...>,
-                  "tapeless::compile: call a named step (auto step = tl::compile(...); step(...)); the "
-                  "result reads the step's workspace, which a temporary step takes with it");
-    return result{x_};
-  }
-
-  /// Runs forward and backward for these bindings; a non-scalar output takes tl::seed(g).
-  template <class... A>
-  result operator()(const A&... args) & {
-    const auto b = detail::bindings_without_seed(args...);
-    constexpr std::size_t seeds = (std::size_t{is_seed_v<A>} + ... + 0);
-    static_assert(seeds <= 1, "tapeless::compile: pass at most one seed gradient");
-    static_assert(seeds == 1 || output_rank == 0 || sizeof...(Wrt) == 0,
-                  "tapeless::compile: the expression is not a scalar; pass a seed gradient of its shape: "
-                  "step(bindings, tl::seed(g))");
-    if constexpr (engine::detail::check_bindings<engine::detail::entry::compile, E, std::remove_cvref_t<decltype(b)>>()) {
-      x_.forward(expr_, b);
-      if constexpr (sizeof...(Wrt) > 0) {
-        if constexpr (seeds == 1) {
-          const value_type* seed_data = nullptr;
-          (
-              [&] {
-                if constexpr (is_seed_v<A>) {
-                  static_assert(std::is_same_v<std::remove_cvref_t<decltype(*args.view.data)>, value_type>,
-                                "tapeless::compile: the seed gradient has another dtype than the expression");
-                  static_assert(std::tuple_size_v<decltype(args.view.extents)> == output_rank,
-                                "tapeless::compile: the seed gradient has another rank than the expression");
-                  const auto& l = x_.value_layout(root);
-                  for (std::size_t d = 0; d < output_rank; ++d)
-                    if (args.view.extents[d] != l.ext[d])
-                      throw shape_error("tapeless::compile: the seed gradient has extents " +
-                                        detail::format_extents(args.view.extents.data(), output_rank) +
-                                        ", but the expression has extents " +
-                                        detail::format_extents(l.ext.data(), output_rank));
-                  seed_data = args.view.data;
-                }
-              }(),
-              ...);
-          x_.backward(seed_data);
-        } else if constexpr (output_rank == 0) {
-          x_.backward(nullptr);
-        }
-      }
-    }
-    return result{x_};
-  }
-
   /// Elements of workspace memory the step owns (values, tie counts, adjoints).
-  std::size_t workspace_elements() const { return x_.workspace_elements(); }
+  [[nodiscard]] std::size_t workspace_elements() const { return x_.workspace_elements(); }
 
  private:
-  E expr_;
+  template <class S>
+  const value_type* seed_of(const S& s) const {
+    static_assert(std::is_same_v<std::remove_cvref_t<decltype(*s.view.data)>, value_type>,
+                  "tapeless::compile: the seed gradient has another dtype than the expression");
+    static_assert(std::tuple_size_v<decltype(s.view.extents)> == output_rank,
+                  "tapeless::compile: the seed gradient has another rank than the expression");
+    const auto& l = x_.value_layout(root);
+    for (std::size_t d = 0; d < output_rank; ++d)
+      if (s.view.extents[d] != l.ext[d])
+        throw shape_error("tapeless::compile: the seed gradient has extents " +
+                          ::tapeless::detail::format_extents(s.view.extents.data(), output_rank) +
+                          ", but the expression has extents " +
+                          ::tapeless::detail::format_extents(l.ext.data(), output_rank));
+    return s.view.data;
+  }
+
   executor_type x_;
 };
+
+}  // namespace engine::tensor
+
+/// The step of a tensor graph: values and gradients over a planned workspace.
+template <class E, class... Wrt>
+using compiled_tensor = step<E, engine::tensor::gradient_policy<E, Wrt...>>;
 
 }  // namespace tapeless

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Compile cost: time and peak memory of the compiler for each example, each generated deep
 scalar graph (deepN), the generated deep tensor network (deepnet50) and W1's tapeless translation
-unit (w1_tapeless), deep50's Hessian-vector product (deep50_hvp) and an H v of W1's network
+unit (w1_tapeless), deep100's Hessian-vector product (deep100_hvp) and an H v of W1's network
 (w1_hvp), with the exact command CMake uses (from compile_commands.json), under /usr/bin/time -v.
 The time is the compiler's CPU time (user + system): the compiler is single-threaded, so on an
 idle machine this equals the wall-clock time, and on a shared machine it does not count the time

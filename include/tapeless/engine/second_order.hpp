@@ -61,9 +61,15 @@ struct directed_bindings {
   }
 };
 
+// The passes below take the leaves as a wrt_list argument so that every template argument is
+// deduced. Naming E explicitly while Bindings is deduced (f<E, Wrt...>(expr, b, ...)) makes GCC's
+// deduction walk the parameter type const E& as a tree, once per occurrence of each shared
+// subexpression: exponential in the depth of a graph with sharing (benchmarks/gen_deep.py's
+// 70-node graph took 25 s to compile for this one call, now 3 s).
+
 /// One forward-over-reverse pass of E along `direction`.
 template <class E, class... Wrt, class Bindings>
-constexpr auto directional_second_order(const E& expr, const Bindings& b,
+constexpr auto directional_second_order(const E& expr, wrt_list<Wrt...>, const Bindings& b,
                                         const std::array<typename E::value_type, sizeof...(Wrt)>& direction) {
   using T = typename E::value_type;
   using D = tapeless::detail::dual<T>;
@@ -85,7 +91,7 @@ constexpr auto directional_second_order(const E& expr, const Bindings& b,
 
 /// The value and J v of a scalar graph along `direction`: one forward pass on dual numbers.
 template <class E, class... Wrt, class Bindings>
-constexpr auto directional_first_order(const E& expr, const Bindings& b,
+constexpr auto directional_first_order(const E& expr, wrt_list<Wrt...>, const Bindings& b,
                                        const std::array<typename E::value_type, sizeof...(Wrt)>& direction) {
   using T = typename E::value_type;
   using D = tapeless::detail::dual<T>;
@@ -118,7 +124,7 @@ struct hvp_function {
   [[nodiscard]] constexpr hvp_result<typename E::value_type, sizeof...(Wrt)> at(const B&... data) const {
     const auto b = detail::as_bindings(data...);
     if constexpr (engine::detail::check_bindings<engine::detail::entry::hvp, E, std::remove_cvref_t<decltype(b)>>())
-      return engine::detail::directional_second_order<E, Wrt...>(expr, b, direction);
+      return engine::detail::directional_second_order(expr, wrt_list<Wrt...>{}, b, direction);
     else
       return {};
   }
@@ -144,7 +150,7 @@ struct hessian_function {
       for (std::size_t j = 0; j < n; ++j) {
         std::array<T, n> unit{};
         unit[j] = T(1);
-        const auto r = engine::detail::directional_second_order<E, Wrt...>(expr, b, unit);
+        const auto r = engine::detail::directional_second_order(expr, wrt_list<Wrt...>{}, b, unit);
         for (std::size_t i = 0; i < n; ++i) h[i][j] = r.hvp[i];
       }
     }
@@ -179,7 +185,7 @@ struct jvp_function {
   [[nodiscard]] constexpr jvp_result<typename E::value_type> at(const B&... data) const {
     const auto b = detail::as_bindings(data...);
     if constexpr (engine::detail::check_bindings<engine::detail::entry::jvp, E, std::remove_cvref_t<decltype(b)>>())
-      return engine::detail::directional_first_order<E, Wrt...>(expr, b, direction);
+      return engine::detail::directional_first_order(expr, wrt_list<Wrt...>{}, b, direction);
     else
       return {};
   }

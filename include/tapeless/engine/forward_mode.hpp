@@ -88,8 +88,8 @@ class jvp_policy {
     return accepts_directions<Api, sizeof...(Wrt), A...>();
   }
 
-  template <class Bindings, class... A>
-  void run(const E& expr, const Bindings& b, const A&... args) {
+  template <class Expr, class Bindings, class... A>
+  void run(const Expr& expr, const Bindings& b, const A&... args) {
     s_.run(expr, b, ::tapeless::detail::directions_of_call<value_type>(args...));
     const auto& l = s_.state().value_layout(dual_type::root);
     dual_type::template unpack<0, E::shape_type::rank>(l, value_);
@@ -132,8 +132,8 @@ class hvp_policy {
     return accepts_directions<Api, sizeof...(Wrt), A...>();
   }
 
-  template <class Bindings, class... A>
-  void run(const E& expr, const Bindings& b, const A&... args) {
+  template <class Expr, class Bindings, class... A>
+  void run(const Expr& expr, const Bindings& b, const A&... args) {
     s_.run(expr, b, ::tapeless::detail::directions_of_call<value_type>(args...));
     value_ = s_.state().value_layout(dual_type::root).data->v;
     [&]<std::size_t... K>(std::index_sequence<K...>) {

@@ -118,8 +118,8 @@ class scalar_policy {
     return bindings_only;
   }
 
-  template <class Bindings, class... A>
-  constexpr void run(const E& expr, const Bindings& b, const A&...) {
+  template <class Expr, class Bindings, class... A>
+  constexpr void run(const Expr& expr, const Bindings& b, const A&...) {
     forward(expr, b, w_);
     if constexpr (sizeof...(Wrt) > 0) backward<E, Wrt...>(w_);
   }

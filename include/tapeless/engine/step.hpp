@@ -10,7 +10,13 @@
 //   template <entry Api, class... A> static constexpr bool accepts();
 //                                                         the call's other arguments (a seed
 //                                                         gradient, directions), reported once
-//   constexpr void run(const E&, const Bindings&, const A&... args);
+//   template <class Expr, class Bindings, class... A>
+//   constexpr void run(const Expr&, const Bindings&, const A&... args);
+//
+// A function template that deduces some of its arguments never takes the expression as a
+// parameter of a fixed type (`const E&` in a member of a template over E): GCC then walks that
+// type as a tree, every occurrence of a shared subexpression again, which is exponential in the
+// depth of a graph with sharing. The expression's type is deduced (Expr) instead.
 //   class result;                                         constructed from const Policy&
 #include <cstddef>
 #include <tuple>

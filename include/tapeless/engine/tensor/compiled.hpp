@@ -128,8 +128,8 @@ class gradient_policy {
     return seeds <= 1 && (seeds == 1 || output_rank == 0 || sizeof...(Wrt) == 0);
   }
 
-  template <class Bindings, class... A>
-  void run(const E& expr, const Bindings& b, const A&... args) {
+  template <class Expr, class Bindings, class... A>
+  void run(const Expr& expr, const Bindings& b, const A&... args) {
     x_.forward(expr, b);
     if constexpr (sizeof...(Wrt) > 0) {
       constexpr std::size_t seeds = (std::size_t{is_seed_v<A>} + ... + 0);

@@ -105,8 +105,8 @@ class dual_step {
 
   /// Packs the leaves with the directions and runs the plan; the reverse pass starts from
   /// `seed` (the root's adjoint, contiguous; null: a scalar root, seed 1).
-  template <class Bindings>
-  void run(const E& e, const Bindings& b, const std::array<direction_data<T>, W>& dir, const D* seed = nullptr) {
+  template <class Expr, class Bindings>
+  void run(const Expr& e, const Bindings& b, const std::array<direction_data<T>, W>& dir, const D* seed = nullptr) {
     pack_all(b, dir, std::make_index_sequence<N>{});
     x_.forward(e, packed{this});
     if constexpr (Reverse) x_.backward(seed);

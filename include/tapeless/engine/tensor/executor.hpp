@@ -54,8 +54,8 @@ class executor : public kernel_units<Root, S, Wrt...> {
 
   /// Binds the leaves, checks run-time extents, lays out memory if they changed, and runs the
   /// forward units.
-  template <class Bindings>
-  void forward(const Root& e, const Bindings& b) {
+  template <class Expr, class Bindings>
+  void forward(const Expr& e, const Bindings& b) {
     bind_leaves(b, std::make_index_sequence<N>{});
     load_numbers(e);
     if constexpr (!all_static) {
@@ -128,8 +128,8 @@ class executor : public kernel_units<Root, S, Wrt...> {
     load_constants_from(e, constant_program_t<Root>{});
     load_literals(std::make_index_sequence<N>{});
   }
-  template <std::size_t... Out, class... Path>
-  void load_constants_from(const Root& e, program<load_constant<Out, Path>...>) {
+  template <class Expr, std::size_t... Out, class... Path>
+  void load_constants_from(const Expr& e, program<load_constant<Out, Path>...>) {
     ((numbers_[Out] = static_cast<T>(follow(e, Path{}).value), val_[Out].data = &numbers_[Out]), ...);
   }
   template <std::size_t... I>

@@ -24,13 +24,17 @@ struct seed_gradient {
   tensor_view<T, Rank> view;
 };
 
-/// Wraps a container (xtensor, or tl::view(pointer, extents...)) as the seed gradient.
+/// Wraps a container (xtensor, or tl::view(pointer, extents...)) as the seed gradient. The seed
+/// views the caller's data: a container is taken only by name (an lvalue).
 template <class C>
-[[nodiscard]] auto seed(const C& c) {
+[[nodiscard]] auto seed(C&& c) {
+  static_assert(std::is_lvalue_reference_v<C> || requires { c.extents; c.data; },
+                "tapeless::seed: the seed gradient must outlive the step's call; pass a named container, not a "
+                "temporary (or tl::view(pointer, extents...) of data that lives on)");
   if constexpr (requires { c.extents; c.data; }) {
     return seed_gradient<std::remove_cvref_t<decltype(*c.data)>, std::tuple_size_v<decltype(c.extents)>>{c};
   } else {
-    using T = typename C::value_type;
+    using T = typename std::remove_cvref_t<C>::value_type;
     constexpr std::size_t rank = std::tuple_size_v<std::remove_cvref_t<decltype(c.shape())>>;
     tensor_view<T, rank> v{c.data(), {}};
     for (std::size_t d = 0; d < rank; ++d) v.extents[d] = static_cast<std::size_t>(c.shape()[d]);

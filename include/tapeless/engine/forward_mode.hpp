@@ -72,14 +72,13 @@ constexpr bool accepts_directions() {
   return ok;
 }
 
-/// J v of a tensor graph along directions of its wrt leaves: one forward sweep on dual numbers.
-template <class E, class... Wrt>
-class jvp_policy {
+/// What the J v and H v policies share: the plan on dual numbers, its buffer counts, and the
+/// check and run along the call's directions.
+template <class E, bool Reverse, class... Wrt>
+class dual_policy {
  public:
   using value_type = typename E::value_type;
-  using output_type = owned_tensor_t<value_type, E>;
-  using dual_type = dual_step<E, false, Wrt...>;
-  static constexpr engine::detail::entry api = engine::detail::entry::jvp;
+  using dual_type = dual_step<E, Reverse, Wrt...>;
   static constexpr std::size_t value_buffers = dual_type::executor_type::P.value_buffers;
   static constexpr std::size_t adjoint_buffers = dual_type::executor_type::P.adjoint_buffers;
 
@@ -88,10 +87,33 @@ class jvp_policy {
     return accepts_directions<Api, sizeof...(Wrt), A...>();
   }
 
+  [[nodiscard]] std::size_t workspace_elements() const { return s_.state().workspace_elements(); }
+
+ protected:
+  /// Packs the leaves with the call's directions and runs the plan.
+  template <class Expr, class Bindings, class... A>
+  void sweep(const Expr& expr, const Bindings& b, const A&... args) {
+    s_.run(expr, b, ::tapeless::detail::directions_of_call<value_type>(args...));
+  }
+
+  dual_type s_;
+};
+
+/// J v of a tensor graph along directions of its wrt leaves: one forward sweep on dual numbers.
+template <class E, class... Wrt>
+class jvp_policy : public dual_policy<E, false, Wrt...> {
+  using base = dual_policy<E, false, Wrt...>;
+
+ public:
+  using typename base::dual_type;
+  using typename base::value_type;
+  using output_type = owned_tensor_t<value_type, E>;
+  static constexpr engine::detail::entry api = engine::detail::entry::jvp;
+
   template <class Expr, class Bindings, class... A>
   void run(const Expr& expr, const Bindings& b, const A&... args) {
-    s_.run(expr, b, ::tapeless::detail::directions_of_call<value_type>(args...));
-    const auto& l = s_.state().value_layout(dual_type::root);
+    this->sweep(expr, b, args...);
+    const auto& l = this->s_.state().value_layout(dual_type::root);
     dual_type::template unpack<0, E::shape_type::rank>(l, value_);
     dual_type::template unpack<1, E::shape_type::rank>(l, tangent_);
   }
@@ -108,38 +130,31 @@ class jvp_policy {
     const jvp_policy* p_;
   };
 
-  [[nodiscard]] std::size_t workspace_elements() const { return s_.state().workspace_elements(); }
-
  private:
-  dual_type s_;
   output_type value_{}, tangent_{};
 };
 
 /// The value, the gradient and H v of a scalar tensor graph: forward over reverse.
 template <class E, class... Wrt>
-class hvp_policy {
+class hvp_policy : public dual_policy<E, true, Wrt...> {
+  using base = dual_policy<E, true, Wrt...>;
+
  public:
-  using value_type = typename E::value_type;
-  using dual_type = dual_step<E, true, Wrt...>;
+  using typename base::dual_type;
+  using typename base::value_type;
   static constexpr engine::detail::entry api = engine::detail::entry::hvp;
-  static constexpr std::size_t value_buffers = dual_type::executor_type::P.value_buffers;
-  static constexpr std::size_t adjoint_buffers = dual_type::executor_type::P.adjoint_buffers;
   template <class Leaf>
   static constexpr std::size_t wrt_index = gradients<value_type, Wrt...>::template index_of<Leaf>;
 
-  template <engine::detail::entry Api, class... A>
-  static constexpr bool accepts() {
-    return accepts_directions<Api, sizeof...(Wrt), A...>();
-  }
-
   template <class Expr, class Bindings, class... A>
   void run(const Expr& expr, const Bindings& b, const A&... args) {
-    s_.run(expr, b, ::tapeless::detail::directions_of_call<value_type>(args...));
-    value_ = s_.state().value_layout(dual_type::root).data->v;
+    this->sweep(expr, b, args...);
+    const auto& s = this->s_;
+    value_ = s.state().value_layout(dual_type::root).data->v;
     [&]<std::size_t... K>(std::index_sequence<K...>) {
-      ((dual_type::template unpack<0, Wrt::shape_type::rank>(s_.state().adjoint_layout(dual_type::ids[K]),
+      ((dual_type::template unpack<0, Wrt::shape_type::rank>(s.state().adjoint_layout(dual_type::ids[K]),
                                                              std::get<K>(grad_)),
-        dual_type::template unpack<1, Wrt::shape_type::rank>(s_.state().adjoint_layout(dual_type::ids[K]),
+        dual_type::template unpack<1, Wrt::shape_type::rank>(s.state().adjoint_layout(dual_type::ids[K]),
                                                              std::get<K>(hvp_))),
        ...);
     }(std::index_sequence_for<Wrt...>{});
@@ -168,10 +183,8 @@ class hvp_policy {
 
   /// The H v blocks of the last call, in wrt order.
   const auto& hvp_blocks() const { return hvp_; }
-  [[nodiscard]] std::size_t workspace_elements() const { return s_.state().workspace_elements(); }
 
  private:
-  dual_type s_;
   value_type value_{};
   std::tuple<owned_tensor_t<value_type, Wrt>...> grad_{}, hvp_{};
 };

@@ -9,10 +9,6 @@
 
 namespace tapeless {
 
-/// The step of a scalar graph: straight-line programs over a workspace of numbers (constexpr).
-template <class E, class... Wrt>
-using compiled = step<E, engine::scalar_policy<E, Wrt...>>;
-
 /// The step type of E with gradients for Wrt...: a tensor or a scalar graph's policy.
 template <class E, class... Wrt>
 using step_for = step<E, std::conditional_t<engine::tensor::is_tensor_graph_v<E>, engine::tensor::gradient_policy<E, Wrt...>,

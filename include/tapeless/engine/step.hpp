@@ -97,7 +97,6 @@ class step {
   /// The outcome of the last call, read from the workspace.
   [[nodiscard]] constexpr result last() const { return result{policy_}; }
 
-  [[nodiscard]] constexpr const E& expression() const noexcept { return expr_; }
   [[nodiscard]] constexpr Policy& policy() noexcept { return policy_; }
   [[nodiscard]] constexpr const Policy& policy() const noexcept { return policy_; }
 

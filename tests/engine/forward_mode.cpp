@@ -303,3 +303,99 @@ TEST_CASE("H v and J v through BLAS products on dual numbers, every orientation"
   for (std::size_t i = 0; i < V2.size(); ++i) want += V2.data()[i] * plain.grad(w2).data()[i];
   CHECK(jv == Approx(want).epsilon(1e-12));
 }
+
+namespace {
+
+/// H v and J v of `loss` along (da, db) for the wrt leaves a and b (other leaves bound by
+/// `fixed`): H v against central differences of the reverse-mode gradient, the gradient on dual
+/// numbers against the plain one, and J v against <grad, v>.
+template <class L, class A, class B, class VA, class VB, class... Fixed>
+void check_second_order(const std::string& what, const L& loss, const A& a, const B& b, const VA& pa, const VB& pb,
+                        const VA& da, const VB& db, const Fixed&... fixed) {
+  INFO(what);
+  auto h = tl::hvp(loss, tl::wrt(a, b));
+  const auto r = h(a = pa, b = pb, fixed..., tl::along(da, db));
+  auto g = tl::compile(loss, tl::wrt(a, b));
+  const double e = 1e-6;
+  const VA ap = pa + e * da, am = pa - e * da;
+  const VB bp = pb + e * db, bm = pb - e * db;
+  const VA gap = g(a = ap, b = bp, fixed...).grad(a);
+  const VB gbp = g(a = ap, b = bp, fixed...).grad(b);
+  const VA gam = g(a = am, b = bm, fixed...).grad(a);
+  const VB gbm = g(a = am, b = bm, fixed...).grad(b);
+  tt::check_all_close(r.hvp(a), xt::eval((gap - gam) / (2 * e)), 1e-6, 1e-7, what + ": H v, first block");
+  tt::check_all_close(r.hvp(b), xt::eval((gbp - gbm) / (2 * e)), 1e-6, 1e-7, what + ": H v, second block");
+  const VA ga = g(a = pa, b = pb, fixed...).grad(a);
+  const VB gb = g(a = pa, b = pb, fixed...).grad(b);
+  tt::check_value<double>(r.grad(a), ga, what + ": gradient on dual numbers");
+  tt::check_value<double>(r.grad(b), gb, what + ": gradient on dual numbers");
+  auto j = tl::jvp(loss, tl::wrt(a, b));
+  const double jv = j(a = pa, b = pb, fixed..., tl::along(da, db)).tangent();
+  CHECK(jv == Approx(dot(da, ga) + dot(db, gb)).epsilon(1e-12));
+}
+
+}  // namespace
+
+TEST_CASE("H v and J v with leaves that only products read, bound in place as planes", "[engine][forward_mode]") {
+  // Such a leaf is not packed into dual numbers: the products read the binding's memory and
+  // the direction's (or none) in place. Shared by two products and on both sides of one, as a
+  // vector on either side, broadcast over batches, and through the inline kernel of small
+  // static products.
+  std::mt19937_64 engine(33);
+  SECTION("shared, both sides, vector on the right") {
+    constexpr auto x = tl::input<"x", tl::shape<tl::dynamic, 6>>;
+    constexpr auto w = tl::param<"w", tl::shape<6, 6>>;
+    constexpr auto u = tl::param<"u", tl::shape<6>>;
+    const auto loss = tl::sum(tl::square(tl::matmul(tl::tanh(tl::matmul(tl::matmul(x, w), w)), u)));
+    const auto X = tt::random_tensor<double, 2>(engine, {11, 6}, -1, 1);
+    const auto W = tt::random_tensor<double, 2>(engine, {6, 6}, -0.6, 0.6);
+    const auto U = tt::random_tensor<double, 1>(engine, {6}, -1, 1);
+    const auto DW = tt::random_tensor<double, 2>(engine, {6, 6}, -1, 1);
+    const auto DU = tt::random_tensor<double, 1>(engine, {6}, -1, 1);
+    check_second_order("x w w u", loss, w, u, W, U, DW, DU, x = X);
+  }
+  SECTION("batches broadcast a matrix; a vector on the left") {
+    constexpr auto x = tl::input<"x", tl::shape<tl::dynamic, 5, 4>>;
+    constexpr auto w = tl::param<"w", tl::shape<4, 3>>;
+    constexpr auto v = tl::param<"v", tl::shape<5>>;
+    const auto loss = tl::sum(tl::square(tl::matmul(v, tl::tanh(tl::matmul(x, w)))));
+    const auto X = tt::random_tensor<double, 3>(engine, {3, 5, 4}, -1, 1);
+    const auto W = tt::random_tensor<double, 2>(engine, {4, 3}, -0.8, 0.8);
+    const auto V = tt::random_tensor<double, 1>(engine, {5}, -1, 1);
+    const auto DW = tt::random_tensor<double, 2>(engine, {4, 3}, -1, 1);
+    const auto DV = tt::random_tensor<double, 1>(engine, {5}, -1, 1);
+    check_second_order("v tanh(x w), batched x", loss, w, v, W, V, DW, DV, x = X);
+  }
+  SECTION("both operands moving, broadcast batch of extent 1") {
+    constexpr auto a = tl::param<"a", tl::shape<tl::dynamic, 3, 4>>;
+    constexpr auto w = tl::param<"w", tl::shape<1, 4, 5>>;
+    const auto loss = tl::sum(tl::square(tl::tanh(tl::matmul(a, w))));
+    const auto A = tt::random_tensor<double, 3>(engine, {2, 3, 4}, -1, 1);
+    const auto W = tt::random_tensor<double, 3>(engine, {1, 4, 5}, -0.8, 0.8);
+    const auto DA = tt::random_tensor<double, 3>(engine, {2, 3, 4}, -1, 1);
+    const auto DW = tt::random_tensor<double, 3>(engine, {1, 4, 5}, -1, 1);
+    check_second_order("a w, batched", loss, a, w, A, W, DA, DW);
+  }
+  SECTION("small static product (inline kernel)") {
+    constexpr auto a = tl::param<"a", tl::shape<3, 4>>;
+    constexpr auto w = tl::param<"w", tl::shape<4, 2>>;
+    const auto loss = tl::sum(tl::exp(tl::matmul(a, w) * 0.3)) + tl::sum(tl::square(tl::matmul(a, w)));
+    const auto A = tt::random_tensor<double, 2>(engine, {3, 4}, -1, 1);
+    const auto W = tt::random_tensor<double, 2>(engine, {4, 2}, -1, 1);
+    const auto DA = tt::random_tensor<double, 2>(engine, {3, 4}, -1, 1);
+    const auto DW = tt::random_tensor<double, 2>(engine, {4, 2}, -1, 1);
+    check_second_order("a w, static", loss, a, w, A, W, DA, DW);
+  }
+  SECTION("a leaf that an elementwise op reads too is packed") {
+    constexpr auto x = tl::input<"x", tl::shape<tl::dynamic, 4>>;
+    constexpr auto w = tl::param<"w", tl::shape<4, 4>>;
+    constexpr auto b = tl::param<"b", tl::shape<4>>;
+    const auto loss = tl::sum(tl::square(tl::tanh(tl::matmul(x, w) + b))) + tl::sum(tl::exp(w * 0.5));
+    const auto X = tt::random_tensor<double, 2>(engine, {7, 4}, -1, 1);
+    const auto W = tt::random_tensor<double, 2>(engine, {4, 4}, -0.8, 0.8);
+    const auto B = tt::random_tensor<double, 1>(engine, {4}, -1, 1);
+    const auto DW = tt::random_tensor<double, 2>(engine, {4, 4}, -1, 1);
+    const auto DB = tt::random_tensor<double, 1>(engine, {4}, -1, 1);
+    check_second_order("tanh(x w + b), exp(w)", loss, w, b, W, B, DW, DB, x = X);
+  }
+}

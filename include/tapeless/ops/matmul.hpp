@@ -26,6 +26,9 @@ struct matmul {
   static constexpr std::string_view name = "matmul";
   static constexpr bool matrix_operands = true;
   static constexpr bool backward_reads_output = false;
+  /// Its kernels read a dual operand bound as value and derivative planes (forward mode binds
+  /// a leaf that only products read in place, without packing it into dual numbers).
+  static constexpr bool reads_planes = true;
 
   /// The shape rule of torch.matmul: vector · vector is a scalar; a vector on the left is a row
   /// (its axis dropped from the result), on the right a column (likewise); otherwise the last
@@ -80,8 +83,7 @@ struct matmul {
     /// The matrix of an operand or result layout at a batch offset: (rows, cols, strides).
     template <class L>
     static L as_matrix_layout(const L& l, std::size_t rank, bool vector_is_row) {
-      L m{};
-      m.data = l.data;
+      L m = l;  // data, and a dual leaf's planes
       if (rank == 1) {
         m.ext = {vector_is_row ? 1 : l.ext[0], vector_is_row ? l.ext[0] : 1, 0, 0};
         m.stride = {vector_is_row ? static_cast<std::ptrdiff_t>(l.ext[0]) * l.stride[0] : l.stride[0],

@@ -29,73 +29,6 @@ inline void gemm(bool trans_a, bool trans_b, std::size_t m, std::size_t n, std::
               static_cast<int>(ldb), beta, c, static_cast<int>(ldc));
 }
 
-/// gemm on dual numbers: C + dC = (A + dA)(B + dB) to first order, so C = A B and
-/// dC = dA B + A dB. The operands are split into value and derivative planes, and BLAS runs
-/// on the planes: one product for C and one for dC ([dA A] [B; dB], a product of twice the
-/// inner extent), or a single product when one operand's derivative is zero (a data input).
-/// The planes live in a scratch buffer that grows to the largest product and is then reused.
-template <class T>
-inline void gemm(bool trans_a, bool trans_b, std::size_t m, std::size_t n, std::size_t k,
-                 ::tapeless::detail::dual<T> alpha, const ::tapeless::detail::dual<T>* a, std::size_t lda,
-                 const ::tapeless::detail::dual<T>* b, std::size_t ldb, ::tapeless::detail::dual<T> beta,
-                 ::tapeless::detail::dual<T>* c, std::size_t ldc) {
-  thread_local std::vector<T> scratch;
-  const std::size_t need = 2 * m * k + 2 * k * n + 2 * m * n;
-  if (scratch.size() < need) scratch.resize(need);
-  T* ap = scratch.data();
-  T* bp = ap + 2 * m * k;
-  T* cv = bp + 2 * k * n;
-  T* cd = cv + m * n;
-  // The planes keep each operand's stored layout (the copies run through memory in order, and
-  // BLAS applies the transposes), arranged so that one product of inner extent 2k is
-  // [dA A] [B; dB]: A stored m x k gives rows [dA_i A_i]; stored k x m (transposed), the dA rows
-  // above the A rows. B stored k x n gives the B rows above the dB rows; stored n x k, rows
-  // [B_j dB_j].
-  bool a_moves = false, b_moves = false;
-  const std::size_t a_rows = trans_a ? k : m, a_cols = trans_a ? m : k;
-  for (std::size_t r = 0; r < a_rows; ++r) {
-    const ::tapeless::detail::dual<T>* row = a + r * lda;
-    T* d = trans_a ? ap + r * m : ap + r * 2 * k;
-    T* v = trans_a ? ap + (k + r) * m : ap + r * 2 * k + k;
-    for (std::size_t q = 0; q < a_cols; ++q) {
-      d[q] = row[q].d;
-      v[q] = row[q].v;
-      a_moves = a_moves || row[q].d != T(0);
-    }
-  }
-  const std::size_t b_rows = trans_b ? n : k, b_cols = trans_b ? k : n;
-  for (std::size_t r = 0; r < b_rows; ++r) {
-    const ::tapeless::detail::dual<T>* row = b + r * ldb;
-    T* v = trans_b ? bp + r * 2 * k : bp + r * n;
-    T* d = trans_b ? bp + r * 2 * k + k : bp + (k + r) * n;
-    for (std::size_t q = 0; q < b_cols; ++q) {
-      v[q] = row[q].v;
-      d[q] = row[q].d;
-      b_moves = b_moves || row[q].d != T(0);
-    }
-  }
-  // Value and derivative planes and their leading dimensions; the whole buffers read with
-  // inner extent 2k.
-  const T* av = trans_a ? ap + k * m : ap + k;
-  const T* ad = ap;
-  const std::size_t lda_plane = trans_a ? m : 2 * k;
-  const T* bv = bp;
-  const T* bd = trans_b ? bp + k : bp + k * n;
-  const std::size_t ldb_plane = trans_b ? 2 * k : n;
-  const T one = alpha.v;
-  gemm(trans_a, trans_b, m, n, k, one, av, lda_plane, bv, ldb_plane, T(0), cv, n);
-  if (a_moves && b_moves) gemm(trans_a, trans_b, m, n, 2 * k, one, ad, lda_plane, bv, ldb_plane, T(0), cd, n);
-  else if (a_moves) gemm(trans_a, trans_b, m, n, k, one, ad, lda_plane, bv, ldb_plane, T(0), cd, n);
-  else if (b_moves) gemm(trans_a, trans_b, m, n, k, one, av, lda_plane, bd, ldb_plane, T(0), cd, n);
-  else std::fill(cd, cd + m * n, T(0));
-  for (std::size_t i = 0; i < m; ++i)
-    for (std::size_t j = 0; j < n; ++j) {
-      auto& y = c[i * ldc + j];
-      if (beta.v == T(0)) y = {cv[i * n + j], cd[i * n + j]};
-      else y = {beta.v * y.v + cv[i * n + j], beta.v * y.d + cd[i * n + j]};
-    }
-}
-
 }  // namespace tapeless::engine::tensor
 
 namespace tapeless::engine::tensor {
@@ -156,17 +89,131 @@ struct matrix {
   std::size_t ld;
 };
 
+/// A matrix of dual numbers, interleaved (`data`) or as value and derivative planes read in
+/// place (a leaf bound so in forward mode; a null derivative plane is zero).
+template <class T>
+struct matrix<::tapeless::detail::dual<T>> {
+  const ::tapeless::detail::dual<T>* data;
+  bool trans;
+  std::size_t ld;
+  const T* value_plane = nullptr;
+  const T* derivative_plane = nullptr;
+};
+
+/// gemm on dual numbers, C = op(A) op(B) + beta C: to first order (A + dA)(B + dB) gives the
+/// value A B and the derivative dA B + A dB, so BLAS runs on value and derivative planes. An
+/// operand bound as planes is read in place; an interleaved one is split into planes in a
+/// scratch buffer (it grows to the largest product, then is reused), and a derivative that is
+/// zero throughout (data, not a direction) costs no product. A split B is laid out so that
+/// op(B) reads as [B dB] (k x 2n): A [B dB] is then one product of twice the width.
+template <class T>
+void dual_gemm(const matrix<::tapeless::detail::dual<T>>& a, const matrix<::tapeless::detail::dual<T>>& b,
+               std::size_t m, std::size_t n, std::size_t k, ::tapeless::detail::dual<T> beta,
+               ::tapeless::detail::dual<T>* c, std::size_t ldc) {
+  using D = ::tapeless::detail::dual<T>;
+  const std::size_t a_rows = a.trans ? k : m, a_cols = a.trans ? m : k;
+  const std::size_t b_rows = b.trans ? n : k, b_cols = b.trans ? k : n;
+  thread_local std::vector<T> scratch;
+  const std::size_t need = (a.value_plane ? 0 : 2 * m * k) + (b.value_plane ? 0 : 2 * k * n) + 2 * m * n;
+  if (scratch.size() < need) scratch.resize(need);
+  T* room = scratch.data();
+  // Value and derivative planes (null: zero) and their leading dimension.
+  const T *av = a.value_plane, *ad = a.derivative_plane, *bv = b.value_plane, *bd = b.derivative_plane;
+  std::size_t lda = a.ld, ldb = b.ld;
+  bool b_wide = false;  // [B dB] adjacent, as one k x 2n operand
+  // Copies x's values and derivatives into v and d (row r of the stored matrix at v + r * ld);
+  // true if any derivative is nonzero.
+  auto split = [](const matrix<D>& x, std::size_t rows, std::size_t cols, T* v, T* d, std::size_t ld) {
+    bool moves = false;
+    for (std::size_t r = 0; r < rows; ++r) {
+      const D* row = x.data + r * x.ld;
+      T* vr = v + r * ld;
+      T* dr = d + r * ld;
+      for (std::size_t q = 0; q < cols; ++q) {
+        vr[q] = row[q].v;
+        dr[q] = row[q].d;
+        moves = moves || row[q].d != T(0);
+      }
+    }
+    return moves;
+  };
+  if (!a.value_plane) {
+    T* v = room;
+    T* d = room + a_rows * a_cols;
+    room += 2 * a_rows * a_cols;
+    av = v;
+    ad = split(a, a_rows, a_cols, v, d, a_cols) ? d : nullptr;
+    lda = a_cols;
+  }
+  if (!b.value_plane) {
+    // Stored k x n: rows [B_r dB_r]; stored n x k (transposed): the B rows above the dB rows.
+    T* v = room;
+    T* d = b.trans ? room + n * k : room + n;
+    room += 2 * k * n;
+    ldb = b.trans ? k : 2 * n;
+    bv = v;
+    bd = split(b, b_rows, b_cols, v, d, ldb) ? d : nullptr;
+    b_wide = bd != nullptr;
+  }
+  // C's planes: [C dC], m x 2n.
+  T* cv = room;
+  T* cd = room + n;
+  const std::size_t ldcp = 2 * n;
+  if (b_wide) {
+    gemm(a.trans, b.trans, m, 2 * n, k, T(1), av, lda, bv, ldb, T(0), cv, ldcp);
+  } else {
+    gemm(a.trans, b.trans, m, n, k, T(1), av, lda, bv, ldb, T(0), cv, ldcp);
+    if (bd) gemm(a.trans, b.trans, m, n, k, T(1), av, lda, bd, ldb, T(0), cd, ldcp);
+  }
+  if (ad) gemm(a.trans, b.trans, m, n, k, T(1), ad, lda, bv, ldb, bd ? T(1) : T(0), cd, ldcp);
+  if (!ad && !bd)
+    for (std::size_t i = 0; i < m; ++i) std::fill(cd + i * ldcp, cd + i * ldcp + n, T(0));
+  for (std::size_t i = 0; i < m; ++i)
+    for (std::size_t j = 0; j < n; ++j) {
+      D& y = c[i * ldc + j];
+      const T v = cv[i * ldcp + j], d = cd[i * ldcp + j];
+      if (beta.v == T(0)) y = {v, d};
+      else y = {beta.v * y.v + v, beta.v * y.d + d};
+    }
+}
+
+/// C = op(A) op(B) + beta C for matrices of a layout: inline for small static extents, else by
+/// BLAS (on planes for dual numbers).
+template <std::size_t M, std::size_t N, std::size_t K, class T>
+inline void gemm_matrices(const matrix<T>& a, const matrix<T>& b, std::size_t m, std::size_t n, std::size_t k, T beta,
+                          T* c, std::size_t ldc) {
+  constexpr std::size_t unknown = static_cast<std::size_t>(-1);
+  constexpr bool small = M != unknown && N != unknown && K != unknown && M * N * K <= small_gemm_limit;
+  if constexpr (!::tapeless::detail::is_dual_v<T>) {
+    gemm_sized<M, N, K>(a.trans, b.trans, m, n, k, a.data, a.ld, b.data, b.ld, beta, c, ldc);
+  } else if constexpr (small) {
+    if (a.value_plane || b.value_plane) dual_gemm(a, b, m, n, k, beta, c, ldc);
+    else gemm_sized<M, N, K>(a.trans, b.trans, m, n, k, a.data, a.ld, b.data, b.ld, beta, c, ldc);
+  } else {
+    dual_gemm(a, b, m, n, k, beta, c, ldc);
+  }
+}
+
 /// The matrix at `batch_offset` of a layout of rank r whose last two axes BLAS can read.
 template <class T>
 matrix<T> as_matrix(const layout<T>& l, std::size_t r, std::ptrdiff_t batch_offset) {
   const std::size_t rows = l.ext[r - 2], cols = l.ext[r - 1];
   const std::ptrdiff_t s0 = l.stride[r - 2], s1 = l.stride[r - 1];
-  const T* p = l.data + batch_offset;
+  const T* p = l.data ? l.data + batch_offset : nullptr;
+  matrix<T> out{p, false, 0};
   if ((cols == 1 || s1 == 1) && (rows == 1 || s0 >= static_cast<std::ptrdiff_t>(cols)))
-    return {p, false, std::max<std::size_t>({rows == 1 ? cols : static_cast<std::size_t>(s0), cols, 1})};
-  if ((rows == 1 || s0 == 1) && (cols == 1 || s1 >= static_cast<std::ptrdiff_t>(rows)))
-    return {p, true, std::max<std::size_t>({cols == 1 ? rows : static_cast<std::size_t>(s1), rows, 1})};
-  throw std::logic_error("tapeless: a matrix operand's layout is not one BLAS can read");
+    out.ld = std::max<std::size_t>({rows == 1 ? cols : static_cast<std::size_t>(s0), cols, 1});
+  else if ((rows == 1 || s0 == 1) && (cols == 1 || s1 >= static_cast<std::ptrdiff_t>(rows)))
+    out = {p, true, std::max<std::size_t>({cols == 1 ? rows : static_cast<std::size_t>(s1), rows, 1})};
+  else
+    throw std::logic_error("tapeless: a matrix operand's layout is not one BLAS can read");
+  if constexpr (::tapeless::detail::is_dual_v<T>) {
+    if (l.value_plane) {
+      out.value_plane = l.value_plane + batch_offset;
+      out.derivative_plane = l.derivative_plane ? l.derivative_plane + batch_offset : nullptr;
+    }
+  }
+  return out;
 }
 
 /// C = op(A) op(B) + beta C into the matrix at `c` with strides (cs0, cs1): row-major, or
@@ -185,10 +232,12 @@ inline void product_into(const matrix<T>& a, const matrix<T>& b, std::size_t m, 
   }
   if (cs1 == 1 || n == 1) {
     const std::size_t ldc = m == 1 ? n : static_cast<std::size_t>(cs0);
-    gemm_sized<M, N, K>(a.trans, b.trans, m, n, k, a.data, a.ld, b.data, b.ld, beta, c, std::max<std::size_t>(ldc, n));
+    gemm_matrices<M, N, K>(a, b, m, n, k, beta, c, std::max<std::size_t>(ldc, n));
   } else {
-    gemm_sized<N, M, K>(!b.trans, !a.trans, n, m, k, b.data, b.ld, a.data, a.ld, beta, c,
-                        std::max<std::size_t>(static_cast<std::size_t>(cs1), m));
+    matrix<T> bt = b, at = a;
+    bt.trans = !b.trans;
+    at.trans = !a.trans;
+    gemm_matrices<N, M, K>(bt, at, n, m, k, beta, c, std::max<std::size_t>(static_cast<std::size_t>(cs1), m));
   }
 }
 

@@ -2,9 +2,10 @@
 // Forward mode and forward over reverse on tensor graphs. The tensor engine runs its plan on
 // dual numbers (a value and its derivative along a direction): every op's rules are written
 // once for any number type, views see dual memory as they see plain memory, and products run
-// on BLAS over value and derivative planes (blas.hpp). The leaves are packed into dual buffers
-// owned by the step (value from the binding, derivative from the direction, zero for leaves
-// outside the direction), then:
+// on BLAS over value and derivative planes (blas.hpp). A leaf that only products read is bound
+// in place as two planes (the binding's memory, and the direction's or none); every other
+// leaf is packed into a dual buffer owned by the step (value from the binding, derivative from
+// the direction, zero for leaves outside the direction). Then:
 //   forward only    -> the value and the directional derivative J v (one sweep);
 //   forward+reverse -> the value, the gradient and its directional derivative H v.
 // No tape, and once laid out no heap allocation per step.
@@ -82,11 +83,14 @@ std::array<direction_data<T>, sizeof...(V)> directions_of(const along_list<V...>
                     a.items);
 }
 
-/// Dual data bound to a tensor leaf.
+/// Dual data bound to a tensor leaf: packed dual numbers, or (data null) value and derivative
+/// planes read in place (a null derivative plane is zero).
 template <class D, std::size_t R>
 struct dual_data {
   const D* data = nullptr;
   std::array<std::size_t, R> extents{};
+  const decltype(D::v)* value_plane = nullptr;
+  const decltype(D::v)* derivative_plane = nullptr;
 };
 
 /// The plan of E run on dual numbers: forward only (Reverse false: J v) or forward and reverse
@@ -134,6 +138,32 @@ class dual_step {
   template <class Leaf>
   static constexpr std::size_t node_of = G.find(graph::descriptor_v<Leaf>);
 
+  template <std::size_t J>
+  static constexpr bool op_reads_planes() {
+    if constexpr (G.nodes[J].descriptor->kind != node_kind::op) return false;
+    else if constexpr (requires { graph::node_type_t<E, J>::op::reads_planes; })
+      return graph::node_type_t<E, J>::op::reads_planes;
+    else return false;
+  }
+  static constexpr std::array<bool, N> reads_planes = []<std::size_t... J>(std::index_sequence<J...>) {
+    return std::array<bool, N>{op_reads_planes<J>()...};
+  }(std::make_index_sequence<N>{});
+
+  /// Whether tensor leaf I is bound in place as planes: read, and only by ops whose kernels
+  /// read planes (products), so the packing into dual numbers, and the products' splitting
+  /// back into planes, are both skipped.
+  static constexpr bool bound_as_planes(std::size_t i) {
+    if (i == root) return false;
+    bool read = false;
+    for (std::size_t j = 0; j < N; ++j)
+      for (std::size_t k = 0; k < G.nodes[j].arity; ++k)
+        if (G.nodes[j].operands[k] == i) {
+          if (!reads_planes[j]) return false;
+          read = true;
+        }
+    return read;
+  }
+
   template <class Leaf>
   static constexpr std::size_t wrt_index = [] {
     constexpr bool match[] = {std::is_same_v<Leaf, Wrt>..., false};
@@ -151,7 +181,13 @@ class dual_step {
       if constexpr (Leaf::shape_type::rank == 0) {
         return s->numbers_[i];
       } else {
-        dual_data<D, Leaf::shape_type::rank> v{s->buffers_[i].data(), {}};
+        dual_data<D, Leaf::shape_type::rank> v{};
+        if constexpr (bound_as_planes(i)) {
+          v.value_plane = s->planes_[i][0];
+          v.derivative_plane = s->planes_[i][1];
+        } else {
+          v.data = s->buffers_[i].data();
+        }
         for (std::size_t k = 0; k < Leaf::shape_type::rank; ++k) v.extents[k] = s->ext_[i][k];
         return v;
       }
@@ -191,6 +227,10 @@ class dual_step {
           if (!same) direction_mismatch<Leaf>(dir[k], v.extents.data());
           t = dir[k].data;
         }
+        if constexpr (bound_as_planes(I)) {
+          planes_[I] = {v.data, t};
+          return;
+        }
         std::vector<D>& buf = buffers_[I];
         if (buf.size() < n) buf.resize(n);
         if (t)
@@ -211,6 +251,7 @@ class dual_step {
 
   executor_type x_;
   std::array<std::vector<D>, N> buffers_{};
+  std::array<std::array<const T*, 2>, N> planes_{};
   std::array<extents_t, N> ext_{};
   std::array<D, N> numbers_{};
 };

@@ -116,6 +116,10 @@ class executor : public kernel_units<Root, S, Wrt...> {
         val_[I].data = &numbers_[I];
       } else {
         val_[I].data = const_cast<T*>(v.data);
+        if constexpr (requires { v.value_plane; }) {
+          val_[I].value_plane = v.value_plane;
+          val_[I].derivative_plane = v.derivative_plane;
+        }
         // The extents were checked against the leaf's shape when the data was bound.
         for (std::size_t d = 0; d < rank_of(I); ++d) val_[I].ext[d] = v.extents[d];
         val_[I].stride = contiguous_strides(val_[I].ext, rank_of(I));

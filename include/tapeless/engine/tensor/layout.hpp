@@ -9,6 +9,7 @@
 
 #include "../../core/tensor_view.hpp"
 #include "../../core/extents.hpp"
+#include "../../detail/dual.hpp"
 
 namespace tapeless::engine::tensor {
 
@@ -20,6 +21,19 @@ struct layout {
   T* data = nullptr;
   extents_t ext{};
   strides_t stride{};
+};
+
+/// A layout of dual numbers may instead be two planes of numbers: a leaf bound in place in
+/// forward mode, its value plane the binding's memory and its derivative plane the direction's
+/// (null: zero throughout), with `data` null. The engine binds a leaf so only when every op
+/// that reads it declares `reads_planes` (its kernels read such operands).
+template <class T>
+struct layout<::tapeless::detail::dual<T>> {
+  ::tapeless::detail::dual<T>* data = nullptr;
+  extents_t ext{};
+  strides_t stride{};
+  const T* value_plane = nullptr;
+  const T* derivative_plane = nullptr;
 };
 
 inline std::size_t element_count(const extents_t& e, std::size_t rank) {

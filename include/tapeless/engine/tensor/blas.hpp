@@ -1,11 +1,13 @@
 #pragma once
-// The one BLAS routine the tensor engine calls: row-major gemm, C = alpha op(A) op(B) + beta C,
-// for the graph's dtype and for dual numbers over it (forward mode).
+// BLAS for the tensor engine: row-major C = alpha op(A) op(B) + beta C, by shape (a dot
+// product, a matrix-vector product, a rank-1 update, or gemm) for the graph's dtype, and on
+// value and derivative planes for dual numbers (forward mode).
 #include <cblas.h>
 
 #include <algorithm>
 #include <cstddef>
 #include <stdexcept>
+#include <type_traits>
 #include <vector>
 
 #include "../../detail/dual.hpp"
@@ -14,19 +16,84 @@
 
 namespace tapeless::engine::tensor {
 
-inline void gemm(bool trans_a, bool trans_b, std::size_t m, std::size_t n, std::size_t k, double alpha,
-                 const double* a, std::size_t lda, const double* b, std::size_t ldb, double beta, double* c,
-                 std::size_t ldc) {
-  cblas_dgemm(CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans, trans_b ? CblasTrans : CblasNoTrans,
-              static_cast<int>(m), static_cast<int>(n), static_cast<int>(k), alpha, a, static_cast<int>(lda), b,
-              static_cast<int>(ldb), beta, c, static_cast<int>(ldc));
+namespace blas {
+
+inline int i(std::size_t n) { return static_cast<int>(n); }
+inline CBLAS_TRANSPOSE op(bool t) { return t ? CblasTrans : CblasNoTrans; }
+
+inline void gemm(bool ta, bool tb, std::size_t m, std::size_t n, std::size_t k, double alpha, const double* a,
+                 std::size_t lda, const double* b, std::size_t ldb, double beta, double* c, std::size_t ldc) {
+  cblas_dgemm(CblasRowMajor, op(ta), op(tb), i(m), i(n), i(k), alpha, a, i(lda), b, i(ldb), beta, c, i(ldc));
+}
+inline void gemm(bool ta, bool tb, std::size_t m, std::size_t n, std::size_t k, float alpha, const float* a,
+                 std::size_t lda, const float* b, std::size_t ldb, float beta, float* c, std::size_t ldc) {
+  cblas_sgemm(CblasRowMajor, op(ta), op(tb), i(m), i(n), i(k), alpha, a, i(lda), b, i(ldb), beta, c, i(ldc));
+}
+inline void gemv(bool t, std::size_t rows, std::size_t cols, double alpha, const double* a, std::size_t lda,
+                 const double* x, std::size_t incx, double beta, double* y, std::size_t incy) {
+  cblas_dgemv(CblasRowMajor, op(t), i(rows), i(cols), alpha, a, i(lda), x, i(incx), beta, y, i(incy));
+}
+inline void gemv(bool t, std::size_t rows, std::size_t cols, float alpha, const float* a, std::size_t lda,
+                 const float* x, std::size_t incx, float beta, float* y, std::size_t incy) {
+  cblas_sgemv(CblasRowMajor, op(t), i(rows), i(cols), alpha, a, i(lda), x, i(incx), beta, y, i(incy));
+}
+inline double dot(std::size_t n, const double* x, std::size_t incx, const double* y, std::size_t incy) {
+  return cblas_ddot(i(n), x, i(incx), y, i(incy));
+}
+inline float dot(std::size_t n, const float* x, std::size_t incx, const float* y, std::size_t incy) {
+  return cblas_sdot(i(n), x, i(incx), y, i(incy));
+}
+inline void ger(std::size_t m, std::size_t n, double alpha, const double* x, std::size_t incx, const double* y,
+                std::size_t incy, double* a, std::size_t lda) {
+  cblas_dger(CblasRowMajor, i(m), i(n), alpha, x, i(incx), y, i(incy), a, i(lda));
+}
+inline void ger(std::size_t m, std::size_t n, float alpha, const float* x, std::size_t incx, const float* y,
+                std::size_t incy, float* a, std::size_t lda) {
+  cblas_sger(CblasRowMajor, i(m), i(n), alpha, x, i(incx), y, i(incy), a, i(lda));
 }
 
-inline void gemm(bool trans_a, bool trans_b, std::size_t m, std::size_t n, std::size_t k, float alpha, const float* a,
-                 std::size_t lda, const float* b, std::size_t ldb, float beta, float* c, std::size_t ldc) {
-  cblas_sgemm(CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans, trans_b ? CblasTrans : CblasNoTrans,
-              static_cast<int>(m), static_cast<int>(n), static_cast<int>(k), alpha, a, static_cast<int>(lda), b,
-              static_cast<int>(ldb), beta, c, static_cast<int>(ldc));
+}  // namespace blas
+
+/// C (m x n, rows ldc apart) = alpha op(A) op(B) + beta C, with op(A) m x k and op(B) k x n
+/// stored row-major with leading dimensions lda and ldb (transposed: stored k x m, n x k). The
+/// routine follows the shape: one output element is a dot product, one output column or row a
+/// matrix-vector product (gemv, about four times faster than gemm there), an inner extent of 1
+/// a rank-1 update (ger); everything else gemm. With beta 0, C's old contents are never read.
+template <class T>
+  requires std::is_same_v<T, double> || std::is_same_v<T, float>
+void gemm(bool trans_a, bool trans_b, std::size_t m, std::size_t n, std::size_t k, T alpha, const T* a,
+          std::size_t lda, const T* b, std::size_t ldb, T beta, T* c, std::size_t ldc) {
+  if (m == 0 || n == 0) return;
+  // Strides along op(A)'s row and column, and op(B)'s.
+  const std::size_t a_row = trans_a ? 1 : lda, a_col = trans_a ? lda : 1;
+  const std::size_t b_row = trans_b ? 1 : ldb, b_col = trans_b ? ldb : 1;
+  if (k == 0) {
+    for (std::size_t r = 0; r < m; ++r)
+      for (std::size_t q = 0; q < n; ++q) c[r * ldc + q] = beta == T(0) ? T(0) : beta * c[r * ldc + q];
+  } else if (m == 1 && n == 1) {
+    const T d = blas::dot(k, a, a_col, b, b_row);
+    c[0] = beta == T(0) ? alpha * d : alpha * d + beta * c[0];
+  } else if (n == 1) {
+    // One column: y (m, stride ldc) = op(A) x, x = op(B)'s column.
+    if (beta == T(0))
+      for (std::size_t r = 0; r < m; ++r) c[r * ldc] = T(0);
+    blas::gemv(trans_a, trans_a ? k : m, trans_a ? m : k, alpha, a, lda, b, b_row, beta, c, ldc);
+  } else if (m == 1) {
+    // One row: y (n) = op(B)ᵀ x, x = op(A)'s row.
+    if (beta == T(0)) std::fill(c, c + n, T(0));
+    blas::gemv(!trans_b, trans_b ? n : k, trans_b ? k : n, alpha, b, ldb, a, a_col, beta, c, 1);
+  } else if (k == 1) {
+    // Inner extent 1: C = beta C + alpha x yᵀ, x = op(A)'s column, y = op(B)'s row.
+    for (std::size_t r = 0; r < m; ++r) {
+      T* row = c + r * ldc;
+      if (beta == T(0)) std::fill(row, row + n, T(0));
+      else if (beta != T(1))
+        for (std::size_t q = 0; q < n; ++q) row[q] *= beta;
+    }
+    blas::ger(m, n, alpha, a, a_row, b, b_col, c, ldc);
+  } else {
+    blas::gemm(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+  }
 }
 
 }  // namespace tapeless::engine::tensor

@@ -59,15 +59,28 @@ struct loop_info {
     return 0;
   }
   static constexpr const graph::node_descriptor* space = iteration_space(S::G, U);
-  static constexpr std::size_t R = space->rank;
+  /// The rank of the iteration space as declared; strides are aligned over it.
+  static constexpr std::size_t declared_R = space->rank;
+  /// The rank the loop runs: trailing axes of static extent 1 are dropped, so that a (1000, 1)
+  /// space runs as one row of 1000 elements, not 1000 rows of one (every operand has extent 1
+  /// there, and the result is contiguous).
+  static constexpr std::size_t R = [] {
+    std::size_t r = declared_R;
+    while (r > 1 && space->extents[r - 1] == 1) --r;
+    return r;
+  }();
+  /// The axis of an operand of rank r that runs along the loop's rows (axis R - 1 of the space),
+  /// or r when it has none (it is constant along the rows).
+  static constexpr std::size_t row_axis(std::size_t r) { return R - 1 + r >= declared_R ? R - 1 + r - declared_R : r; }
   /// How input k is read along the innermost axis: 0 not at all (one value per row),
   /// 1 contiguously, 2 with a run-time stride (also 0: a dynamic extent bound to 1).
   static constexpr int value_stride_kind(std::size_t k) {
     const std::size_t x = inputs[k];
     const std::size_t r = S::rank_of(x);
-    if (r == 0 || R == 0) return 0;
-    if (S::static_extent(x, r - 1) == 1) return 0;
-    if (S::static_extent(x, r - 1) == dynamic && space->extents[R - 1] != 1) return 2;
+    if (r == 0 || R == 0 || row_axis(r) == r) return 0;
+    const std::size_t e = S::static_extent(x, row_axis(r));
+    if (e == 1) return 0;
+    if (e == dynamic && space->extents[R - 1] != 1) return 2;
     return S::P.contiguous(x) ? 1 : 2;
   }
   /// How input k's adjoint is written along the innermost axis: 0 summed per row, 1 contiguously,
@@ -75,9 +88,10 @@ struct loop_info {
   static constexpr int adjoint_stride_kind(std::size_t k) {
     const std::size_t x = inputs[k];
     const std::size_t r = S::rank_of(x);
-    if (r == 0 || R == 0) return 0;
-    if (S::static_extent(x, r - 1) == 1) return 0;
-    return S::static_extent(x, r - 1) == dynamic && space->extents[R - 1] != 1 ? 2 : 1;
+    if (r == 0 || R == 0 || row_axis(r) == r) return 0;
+    const std::size_t e = S::static_extent(x, row_axis(r));
+    if (e == 1) return 0;
+    return e == dynamic && space->extents[R - 1] != 1 ? 2 : 1;
   }
   /// Whether the first contribution to input k's adjoint in this loop is an assignment.
   static constexpr bool assigns(std::size_t k) {

@@ -74,11 +74,12 @@ class loop_units : public tensor_state<Root, S, Wrt...> {
     for_each_input<U>([&]<std::size_t K>(std::integral_constant<std::size_t, K>) {
       constexpr std::size_t x = info::inputs[K];
       s.in[K] = this->val_[x].data;
-      if constexpr (info::R > 0) s.in_stride[K] = aligned_strides(this->val_[x], base::rank_of(x), it, info::R);
+      if constexpr (info::R > 0) s.in_stride[K] = aligned_strides(this->val_[x], base::rank_of(x), it, info::declared_R);
       if constexpr (base::P.has_adjoint(x)) {
         if (with_adjoints) {
           s.adj[K] = this->adj_[x].data;
-          if constexpr (info::R > 0) s.adj_stride[K] = aligned_strides(this->adj_[x], base::rank_of(x), it, info::R);
+          if constexpr (info::R > 0)
+            s.adj_stride[K] = aligned_strides(this->adj_[x], base::rank_of(x), it, info::declared_R);
         }
       }
     });
@@ -207,7 +208,7 @@ class loop_units : public tensor_state<Root, S, Wrt...> {
   template <std::size_t U>
   strides_t reduced_strides(const layout<T>& out) const {
     using op = typename node_t<U>::op;
-    constexpr std::size_t R = loop<U>::R;
+    constexpr std::size_t R = loop<U>::declared_R;
     strides_t s{};
     std::size_t j = 0;
     for (std::size_t d = 0; d < R; ++d) {

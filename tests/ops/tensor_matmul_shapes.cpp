@@ -73,12 +73,15 @@ void check_product(const std::string& what, Make make, const tt::index_t<RA>& sa
   const auto At = tt::convert<T>(A);
   const auto Bt = tt::convert<T>(B);
   const auto c = product();
+  const auto check_gradients = [&](const auto& r) {
+    tt::check_gradient<T>(r.grad(a), tt::numeric_gradient(A, oracle), "d/da against finite differences");
+    tt::check_gradient<T>(r.grad(b), tt::numeric_gradient(B, oracle), "d/db against finite differences");
+  };
   if constexpr (RY == 0) {
     auto step = tl::compile(y, tl::wrt(a, b));
     const auto r = step(a = At, b = Bt);
     tt::check_value<T>(r.value(), c[0], "dot product against a loop");
-    tt::check_gradient<T>(r.grad(a), tt::numeric_gradient(A, oracle), "d/da against finite differences");
-    tt::check_gradient<T>(r.grad(b), tt::numeric_gradient(B, oracle), "d/db against finite differences");
+    check_gradients(r);
   } else {
     constexpr auto w = tl::input<"w", tl::shape<tl::dynamic>, T>;
     xt::xtensor<T, 1> Wt = xt::xtensor<T, 1>::from_shape({m * n});
@@ -90,8 +93,7 @@ void check_product(const std::string& what, Make make, const tt::index_t<RA>& sa
     auto step = tl::compile(tl::sum(flat * w), tl::wrt(a, b));
     const auto r = step(a = At, b = Bt, w = Wt);
     tt::check_value<T>(r.value(), oracle(), "loss against a triple loop");
-    tt::check_gradient<T>(r.grad(a), tt::numeric_gradient(A, oracle), "d/da against finite differences");
-    tt::check_gradient<T>(r.grad(b), tt::numeric_gradient(B, oracle), "d/db against finite differences");
+    check_gradients(r);
   }
 }
 

@@ -68,8 +68,7 @@ void gemm(bool trans_a, bool trans_b, std::size_t m, std::size_t n, std::size_t 
   const std::size_t a_row = trans_a ? 1 : lda, a_col = trans_a ? lda : 1;
   const std::size_t b_row = trans_b ? 1 : ldb, b_col = trans_b ? ldb : 1;
   if (k == 0) {
-    for (std::size_t r = 0; r < m; ++r)
-      for (std::size_t q = 0; q < n; ++q) c[r * ldc + q] = beta == T(0) ? T(0) : beta * c[r * ldc + q];
+    blas::gemm(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);  // C = beta C
   } else if (m == 1 && n == 1) {
     const T d = blas::dot(k, a, a_col, b, b_row);
     c[0] = beta == T(0) ? alpha * d : alpha * d + beta * c[0];
